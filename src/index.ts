@@ -1,0 +1,2 @@
+// The package's root entry: re-exports each layer's public surface.
+export * as loop from "./loop/index.js";
