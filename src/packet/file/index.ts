@@ -12,6 +12,12 @@ export {
   linkTypeToDlt,
 } from "./linktype.js";
 export { type CaptureFormat, CaptureParser, type CaptureParserOptions } from "./parser.js";
+export { PcapWriter, type PcapWriterOptions } from "./pcap_writer.js";
+export {
+  type PcapngInterfaceOptions,
+  type PcapngSectionOptions,
+  PcapngWriter,
+} from "./pcapng_writer.js";
 export {
   CaptureFileReader,
   type ReadCaptureOptions,
@@ -24,4 +30,6 @@ export type {
   PacketRecord,
   PcapHeader,
   SectionInfo,
+  WritableRecord,
 } from "./record.js";
+export { type CaptureSink, FileSink, type FileSinkOptions, MemorySink } from "./sink.js";

@@ -18,6 +18,7 @@
  * ```
  */
 
+import { formatIPv4, formatIPv6 } from "../../bytes/index.js";
 import {
   BLOCK_EPB,
   BLOCK_IDB,
@@ -708,8 +709,8 @@ export class CaptureParser {
           `an address record of ${recordLength} bytes has no room for its address`,
         );
       }
-      const addressBytes = this.buf.subarray(valueStart, valueStart + addressLength);
-      const address = addressLength === 4 ? formatIPv4(addressBytes) : formatIPv6(addressBytes);
+      const address =
+        addressLength === 4 ? formatIPv4(this.buf, valueStart) : formatIPv6(this.buf, valueStart);
       const names: string[] = [];
       let nameStart = valueStart + addressLength;
       const valueEnd = valueStart + recordLength;
@@ -779,34 +780,4 @@ function joinComment(previous: string | undefined, next: string): string {
 function decodeString(bytes: Uint8Array, from: number, to: number): string {
   while (to > from && bytes[to - 1] === 0) to--;
   return UTF8.decode(bytes.subarray(from, to));
-}
-
-function formatIPv4(b: Uint8Array): string {
-  return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-}
-
-/** RFC 5952: lower-case hex, no leading zeros, the longest run of 2+ zero groups as "::". */
-function formatIPv6(b: Uint8Array): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  const head = hex.slice(0, bestStart).join(":");
-  const tail = hex.slice(bestStart + bestLength).join(":");
-  return `${head}::${tail}`;
 }

@@ -84,3 +84,22 @@ export interface PcapHeader {
   /** Length of the FCS included at the end of each packet, when the header says so. */
   fcsLength?: number;
 }
+
+/**
+ * What the writers accept: a PacketRecord, or any object with a timestamp and bytes.
+ * `capturedLength` (default `data.length`) may cut the data; `originalLength` defaults to
+ * the captured length.
+ */
+export interface WritableRecord {
+  seconds: number;
+  nanos: number;
+  data: Uint8Array;
+  capturedLength?: number;
+  originalLength?: number;
+  /** pcapng only: which interface (as returned by addInterface); default 0. */
+  interfaceId?: number;
+  /** pcapng only: written as opt_comment (one per line is not implied; written as given). */
+  comment?: string;
+  /** pcapng only: written as epb_flags. */
+  flags?: number;
+}
