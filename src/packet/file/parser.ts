@@ -427,10 +427,11 @@ export class CaptureParser {
   private nextPcapngBlock(): PacketRecord | null | undefined {
     const p = this.start;
     const available = this.end_ - p;
-    if (available < 12) return this.starve(12, "block header");
+    if (available < 8) return this.starve(8, "block header");
     const v = this.view;
     const type = v.getUint32(p, this.littleEndian);
     if (type === BLOCK_SHB) {
+      if (available < 12) return this.starve(12, "section header");
       // The block type reads the same in both byte orders; the byte-order magic decides.
       const bom = v.getUint32(p + 8, true);
       if (bom === BYTE_ORDER_MAGIC) this.littleEndian = true;
