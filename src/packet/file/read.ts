@@ -46,12 +46,14 @@ export class CaptureFileReader {
   private fd: number;
   private readonly ownsFd: boolean;
   private readonly onWarning: (warning: CaptureFileError) => void;
+  private readonly minRead: number;
   private eof = false;
 
   /** `file` is a path, or an open file descriptor (left open by close()). */
   constructor(file: string | number, options: ReadCaptureOptions = {}) {
     this.parser = new CaptureParser({ bufferSize: DEFAULT_FILE_BUFFER, ...options });
     this.onWarning = options.onWarning ?? defaultWarning;
+    this.minRead = Math.min(MIN_READ, options.bufferSize ?? DEFAULT_FILE_BUFFER);
     this.ownsFd = typeof file === "string";
     this.fd = typeof file === "string" ? openSync(file, "r") : file;
   }
@@ -62,7 +64,7 @@ export class CaptureFileReader {
     for (;;) {
       const record = parser.next();
       if (record !== null || this.eof) return record;
-      const area = parser.reserve(MIN_READ);
+      const area = parser.reserve(this.minRead);
       const n = readSync(this.fd, area, 0, area.length, null);
       parser.commit(n);
       if (n === 0) {
