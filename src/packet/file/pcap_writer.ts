@@ -86,7 +86,7 @@ export class PcapWriter {
     let captured = record.capturedLength ?? data.length;
     if (captured > data.length) captured = data.length;
     if (captured > this.snaplen) captured = this.snaplen;
-    const original = Math.max(record.originalLength ?? captured, captured);
+    const original = Math.max(record.originalLength ?? data.length, captured);
     if (original > MAX_U32) {
       throw new CaptureFileError("UNWRITABLE", `original length ${original} does not fit 32 bits`);
     }

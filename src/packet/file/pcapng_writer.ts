@@ -179,7 +179,7 @@ export class PcapngWriter {
       throw new CaptureFileError("UNWRITABLE", `timestamp ${seconds} s overflows 64 bits`);
     let captured = Math.min(record.capturedLength ?? data.length, data.length);
     if (iface.snaplen > 0 && captured > iface.snaplen) captured = iface.snaplen;
-    const original = Math.max(record.originalLength ?? captured, captured);
+    const original = Math.max(record.originalLength ?? data.length, captured);
     const b = this.builder;
     b.reset();
     const start = b.beginBlock(BLOCK_EPB);

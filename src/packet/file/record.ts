@@ -88,7 +88,7 @@ export interface PcapHeader {
 /**
  * What the writers accept: a PacketRecord, or any object with a timestamp and bytes.
  * `capturedLength` (default `data.length`) may cut the data; `originalLength` defaults to
- * the captured length.
+ * `data.length`. Writers cut the data to their snaplen and keep the original length.
  */
 export interface WritableRecord {
   seconds: number;
