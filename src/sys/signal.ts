@@ -1,19 +1,15 @@
 /**
- * Signals through signalfd(2). A signal is blocked in this thread with pthread_sigmask and read
- * from a descriptor instead of interrupting JavaScript. Node's helper threads block every
- * signal, so a process-directed signal (kill -USR1 PID) stays pending until the signalfd is
- * read. glibc's sigset_t is 128 bytes; the kernel reads the first 8 of it.
+ * Signals. A handler in evnet's native helper writes each caught signal's number into a pipe
+ * that the loop watches (libev's signal pipe): Node's helper threads leave most signals
+ * unblocked, so a signal may be handled on any thread, and a pipe write is the one thing a
+ * handler may safely do from there. signalfd cannot be used for the same reason: the kernel
+ * delivers a process-directed signal to some thread that does not block it before any
+ * signalfd is read.
  */
 import { constants } from "node:os";
-import { c, lastErrno } from "./_libc.js";
+import { lastErrno } from "./_libc.js";
+import { loadNative } from "./_native.js";
 import { SysError } from "./errno.js";
-import { O_CLOEXEC, O_NONBLOCK } from "./fd.js";
-
-const SIG_BLOCK = 0;
-const SIG_UNBLOCK = 1;
-const SIGSET_BYTES = 128;
-/** sizeof(struct signalfd_siginfo) */
-const SIGINFO_BYTES = 128;
 
 const signalNumbers = constants.signals as Record<string, number>;
 const signalNames: string[] = [];
@@ -46,58 +42,24 @@ export function signalName(signum: number): string {
   return signalNames[signum] ?? `SIG${signum}`;
 }
 
-/** A sigset_t with the given signals set. */
-export function sigset(signals: Iterable<number>): Uint8Array {
-  const set = new Uint8Array(SIGSET_BYTES);
-  for (const s of signals) set[(s - 1) >> 3]! |= 1 << ((s - 1) & 7);
-  return set;
-}
-
-function sigmask(how: number, signals: Iterable<number>): void {
-  const err = c.pthread_sigmask(how, sigset(signals), null) as number;
-  // pthread_sigmask returns the error number instead of setting errno.
-  if (err !== 0) throw new SysError("pthread_sigmask", err);
-}
-
-/** Blocks the signals in this thread so that they queue for a signalfd. */
-export function blockSignals(signals: Iterable<number>): void {
-  sigmask(SIG_BLOCK, signals);
-}
-
-export function unblockSignals(signals: Iterable<number>): void {
-  sigmask(SIG_UNBLOCK, signals);
-}
+const SIGUSR1 = 10;
 
 /**
- * Creates (fd = -1) or updates a non-blocking signalfd for exactly `signals`.
- * Returns the descriptor.
+ * From now on, `signum` is written as one byte into `fd` (a non-blocking pipe's write end)
+ * whenever the process receives it. The handler installed before, if any, is still called
+ * after the write (so process.on listeners and libuv's SIGCHLD reaping keep working), except
+ * for SIGUSR1, where Node's handler would open the inspector: a program that watches
+ * SIGUSR1 wants the signal, not a debugger.
  */
-export function signalfdSet(fd: number, signals: Iterable<number>): number {
-  const r = c.signalfd(fd, sigset(signals), O_NONBLOCK | O_CLOEXEC) as number;
-  if (r < 0) throw new SysError("signalfd", lastErrno());
-  return r;
-}
-
-const info = new Uint8Array(SIGINFO_BYTES * 16);
-const infoWords = new Uint32Array(info.buffer);
-
-/**
- * Reads every queued signal from a signalfd, calling `onSignal(signum)` for each; returns
- * how many it read. A signal sent several times before the read arrives once, as in C.
- */
-export function signalfdRead(fd: number, onSignal: (signum: number) => void): number {
-  let total = 0;
-  for (;;) {
-    const n = c.read(fd, info, info.byteLength) as number;
-    if (n <= 0) return total;
-    for (let off = 0; off < n; off += SIGINFO_BYTES) {
-      total++;
-      onSignal(infoWords[off >> 2]!);
-    }
+export function catchSignal(signum: number, fd: number): void {
+  if (loadNative().signalCatch(signum, fd, signum === SIGUSR1 ? 0 : 1) < 0) {
+    throw new SysError("sigaction", lastErrno(), signalName(signum));
   }
 }
 
-/** sends `signum` to the process itself, through kill(2) on our own pid. */
-export function raise(signum: number): void {
-  if (c.kill(c.getpid(), signum) < 0) throw new SysError("kill", lastErrno());
+/** Restores the disposition `signum` had before catchSignal(). */
+export function releaseSignal(signum: number): void {
+  if (loadNative().signalRelease(signum) < 0) {
+    throw new SysError("sigaction", lastErrno(), signalName(signum));
+  }
 }

@@ -1,0 +1,35 @@
+/**
+ * evnet's own small C library (native/evnet.c, built by `npm install`), loaded through koffi
+ * on first use so that a missing build only affects the features that need it.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import koffi from "koffi";
+
+// From dist/src/sys/ (or src/sys/ when run from source) up to the package root.
+const LIBRARY = fileURLToPath(new URL("../../../native/build/libevnet.so", import.meta.url));
+
+// biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped; wrappers type them
+type Fn = (...args: any[]) => any;
+
+interface Native {
+  signalCatch: Fn;
+  signalRelease: Fn;
+}
+
+let native: Native | null = null;
+
+export function loadNative(): Native {
+  if (native) return native;
+  if (!existsSync(LIBRARY)) {
+    throw new Error(
+      `evnet's native helper ${LIBRARY} is missing: run "npm install" (it needs a C compiler) to build it`,
+    );
+  }
+  const lib = koffi.load(LIBRARY);
+  native = {
+    signalCatch: lib.func("int evnet_signal_catch(int sig, int fd, int chain)") as Fn,
+    signalRelease: lib.func("int evnet_signal_release(int sig)") as Fn,
+  };
+  return native;
+}
