@@ -456,7 +456,9 @@ function decodeTransport(
       return;
     }
     case IPPROTO_UDP: {
-      const u = decodeUdp(data, off, length, pseudo, ipv6);
+      // In a first fragment the UDP length counts bytes that travel in later fragments.
+      const firstFragment = isFirstFragment(pkt);
+      const u = decodeUdp(data, off, firstFragment ? 0xffff : length, pseudo, ipv6);
       addLayer(pkt, u);
       pkt.transport = u;
       pkt.payloadOffset = u.payloadOffset;
@@ -499,6 +501,11 @@ function decodeTransport(
     default:
       pkt.payloadOffset = off;
   }
+}
+
+function isFirstFragment(pkt: DecodedPacket): boolean {
+  const ip = pkt.network;
+  return ip !== null && ip.kind !== "arp" && ip.moreFragments;
 }
 
 /**

@@ -11,6 +11,8 @@
  * of unusual classes and multicast-DNS flags are printed in the plain form; -v details are not
  * available.
  */
+
+import { toHex } from "../../bytes/index.js";
 import type { ArpLayer } from "./arp.js";
 import type { DhcpLayer } from "./dhcp.js";
 import { type DnsLayer, type DnsRecord, dnsTypeName } from "./dns.js";
@@ -107,29 +109,63 @@ function formatIp(pkt: DecodedPacket, ip: Ipv4Layer | Ipv6Layer, word: string): 
   const t = pkt.transport;
   const src = ip.src;
   const dst = ip.dst;
-  const fragOff = ip.fragmentOffset;
-  if (fragOff > 0) {
-    const proto = ip.kind === "ipv4" ? ip.protocol : ip.upperProtocol;
-    const frag = ip.kind === "ipv6" ? ` frag (${fragOff}|${ip.upperLength})` : "";
-    return `${word} ${src} > ${dst}:${frag} ip-proto-${proto}`;
+  if (ip.kind === "ipv4" && ip.fragmentOffset > 0) {
+    return `${word} ${src} > ${dst}: ip-proto-${ip.protocol}`;
   }
-  let fragPrefix = "";
-  if (ip.kind === "ipv6" && ip.fragmentOffset === 0) fragPrefix = ` frag (0|${ip.upperLength})`;
+  // With IPv6 extension headers tcpdump names each header after the addresses and prints
+  // the ports with the transport ("IP6 a > b: frag (0|16) 5000 > 6000: UDP, length 24").
+  const ext = ip.kind === "ipv6" ? formatIpv6Extensions(pkt.data, ip) : "";
+  if (ip.kind === "ipv6" && ip.fragmentOffset > 0)
+    return `${word} ${src} > ${dst}: ${ext.trimEnd()}`;
   if (t === null) {
     const proto = ip.kind === "ipv4" ? ip.protocol : ip.upperProtocol;
     const len = ip.kind === "ipv4" ? ip.payloadLength : ip.upperLength;
-    return `${word} ${src} > ${dst}:${fragPrefix} ip-proto-${proto} ${len}`;
+    return `${word} ${src} > ${dst}: ${ext}ip-proto-${proto} ${len}`;
   }
+  let body: string;
   switch (t.kind) {
     case "tcp":
-      return `${word} ${src}.${t.srcPort} > ${dst}.${t.dstPort}:${fragPrefix} ${formatTcp(pkt, t)}`;
+      body = formatTcp(pkt, t);
+      break;
     case "udp":
-      return `${word} ${src}.${t.srcPort} > ${dst}.${t.dstPort}:${fragPrefix} ${formatUdp(pkt, t)}`;
+      body = formatUdp(pkt, t);
+      break;
     case "icmp":
-      return `${word} ${src} > ${dst}:${fragPrefix} ${formatIcmp(t)}`;
+      return `${word} ${src} > ${dst}: ${ext}${formatIcmp(t)}`;
     case "icmpv6":
-      return `${word} ${src} > ${dst}:${fragPrefix} ${formatIcmpv6(t)}`;
+      return `${word} ${src} > ${dst}: ${ext}${formatIcmpv6(t)}`;
   }
+  if (ext !== "") return `${word} ${src} > ${dst}: ${ext}${t.srcPort} > ${t.dstPort}: ${body}`;
+  return `${word} ${src}.${t.srcPort} > ${dst}.${t.dstPort}: ${body}`;
+}
+
+function formatIpv6Extensions(data: Uint8Array, ip: Ipv6Layer): string {
+  let s = "";
+  for (const e of ip.extensions) {
+    switch (e.type) {
+      case 0:
+        s += "HBH ";
+        break;
+      case 60:
+        s += "DSTOPT ";
+        break;
+      case 44:
+        s += `frag (${e.fragmentOffset}|${ip.upperLength}) `;
+        break;
+      case 43: {
+        const dep = e.routingType === 0 ? " [Deprecated]" : "";
+        const addrs = e.addresses.map((a, i) => `, [${i}]${a}`).join("");
+        s += `RT6 (len=${e.length / 8 - 1}, type=${e.routingType}${dep}, segleft=${e.segmentsLeft}${addrs}) `;
+        break;
+      }
+      case 51: {
+        const icv = toHex(data, "", e.offset + 12, e.offset + e.length);
+        s += `AH(spi=0x${e.spi.toString(16).padStart(8, "0")},seq=0x${e.sequence.toString(16)},icv=0x${icv}): `;
+        break;
+      }
+    }
+  }
+  return s;
 }
 
 const TCP_FLAG_CHARS: [number, string][] = [
@@ -165,11 +201,39 @@ function formatTcp(pkt: DecodedPacket, t: TcpLayer): string {
   if (t.flags & TCP_ACK) s += `, ack ${t.ack}`;
   s += `, win ${t.window}`;
   if (t.flags & TCP_URG) s += `, urg ${t.urgentPointer}`;
-  if (t.headerLength > 20) s += `, options [${formatTcpOptions(t)}]`;
+  if (t.headerLength > 20) {
+    const opts = formatTcpOptions(t);
+    // tcpdump abandons the line at an option whose length is impossible, closing the list
+    // only when an option came before it.
+    if (opts === "[bad opt]") return `${s}, options [${opts}`;
+    if (opts.endsWith("[bad opt]")) return `${s}, options [${opts}]`;
+    s += `, options [${opts}]`;
+  }
   s += `, length ${len}`;
   const app = pkt.application;
   if (app !== null && app.kind === "dns") s += ` ${formatDns(app)}`;
+  else if (len > 0 && (isHttpPort(t.srcPort) || isHttpPort(t.dstPort))) s += formatHttp(t);
   return s;
+}
+
+function isHttpPort(p: number): boolean {
+  return p === 80 || p === 8080;
+}
+
+const HTTP_FIRST_LINE = /^(?:GET|PUT|POST|HEAD|DELETE|OPTIONS|TRACE|CONNECT|PATCH|HTTP\/\d\.\d) /;
+
+/** tcpdump's ": HTTP" marker, with the request or status line when there is one. */
+function formatHttp(t: TcpLayer): string {
+  const p = t.payload;
+  let line = "";
+  for (let i = 0; i < p.length && i < 300; i++) {
+    const c = p[i]!;
+    if (c === 13 || c === 10) {
+      line = String.fromCharCode(...p.subarray(0, i));
+      break;
+    }
+  }
+  return HTTP_FIRST_LINE.test(line) ? `: HTTP: ${line}` : ": HTTP";
 }
 
 function formatTcpOptions(t: TcpLayer): string {
@@ -208,7 +272,7 @@ function formatTcpOptions(t: TcpLayer): string {
         break;
       default:
         if (o.kind > 1) {
-          p += o.data;
+          if (o.data !== "") p += ` 0x${o.data}`;
           used = o.length;
         }
     }
