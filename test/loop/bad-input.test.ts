@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Check, Child, EV, Io, Loop, Periodic, Signal, Stat, Timer } from "../../src/loop/index.js";
+import { BACKENDS } from "./_backends.js";
+import { assertBadArgument, expectNoFdLeak, testPipe, withLoop } from "./_util.js";
+
+/** Proves the loop still works: a timer fires and nothing is left pending. */
+function assertUsable(loop: Loop): void {
+  let fired = false;
+  new Timer(loop, 0, 0, () => {
+    fired = true;
+  }).start();
+  assert.equal(loop.run(), false);
+  assert.equal(fired, true);
+  assert.equal(loop.pendingCount, 0);
+  assert.equal(loop.depth, 0);
+}
+
+describe("bad Loop options", () => {
+  it("an unknown backend name is refused with an error naming it", () => {
+    assertBadArgument(() => new Loop({ backend: "kqueue" as "epoll" }), "kqueue");
+  });
+});
+
+for (const backend of BACKENDS) {
+  describe(`${backend}: bad input is refused clearly and the loop stays usable`, () => {
+    expectNoFdLeak();
+
+    // Each bad value may be refused by the constructor or by start(): both count.
+    const startWith = (make: () => { start(): void }) => () => make().start();
+
+    for (const fd of [-1, 1.5, Number.NaN, "3" as unknown as number]) {
+      it(`Io with fd ${String(fd)}`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Io(loop, fd, EV.READ, () => {})),
+            fd,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    for (const events of [EV.TIMER, -1, 0x1000000]) {
+      it(`Io with event mask ${events}`, () => {
+        withLoop(backend, (loop) => {
+          const p = testPipe();
+          try {
+            assertBadArgument(
+              startWith(() => new Io(loop, p.r, events, () => {})),
+              events,
+              `0x${(events >>> 0).toString(16)}`,
+            );
+            assertUsable(loop);
+          } finally {
+            p.close();
+          }
+        });
+      });
+    }
+
+    for (const [after, repeat, bad] of [
+      [Number.NaN, 0, Number.NaN],
+      [-1, 0, -1],
+      [Number.POSITIVE_INFINITY, 0, Number.POSITIVE_INFINITY],
+      [1, -0.5, -0.5],
+      [1, Number.NaN, Number.NaN],
+    ] as const) {
+      it(`Timer(${after}, ${repeat})`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Timer(loop, after, repeat, () => {})),
+            bad,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    it("Timer.set and the repeat field refuse bad times", () => {
+      withLoop(backend, (loop) => {
+        const t = new Timer(loop, 1, 0, () => {});
+        assertBadArgument(() => t.set(Number.NaN, 0), Number.NaN);
+        assertBadArgument(() => {
+          t.repeat = -3;
+          t.again();
+        }, -3);
+        assertUsable(loop);
+      });
+    });
+
+    for (const [offset, interval, bad] of [
+      [Number.NaN, 0, Number.NaN],
+      [0, -1, -1],
+      [0, Number.NaN, Number.NaN],
+    ] as const) {
+      it(`Periodic(${offset}, ${interval})`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Periodic(loop, offset, interval, null, () => {})),
+            bad,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    for (const sig of ["SIGFOO", "", "USR9"]) {
+      it(`Signal with unknown name "${sig}"`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Signal(loop, sig, () => {})),
+            sig,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    for (const sig of [0, -1, 65, 1.5, Number.NaN]) {
+      it(`Signal with number ${sig}`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Signal(loop, sig, () => {})),
+            sig,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    for (const pid of [-5, 1.5, Number.NaN]) {
+      it(`Child with pid ${pid}`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Child(loop, pid, 0, () => {})),
+            pid,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    for (const interval of [-1, Number.NaN]) {
+      it(`Stat with interval ${interval}`, () => {
+        withLoop(backend, (loop) => {
+          assertBadArgument(
+            startWith(() => new Stat(loop, "/tmp", interval, () => {})),
+            interval,
+          );
+          assertUsable(loop);
+        });
+      });
+    }
+
+    for (const pri of [3, -3, 0.5, Number.NaN]) {
+      it(`priority ${pri}`, () => {
+        withLoop(backend, (loop) => {
+          const w = new Check(loop, () => {});
+          assertBadArgument(() => {
+            w.priority = pri;
+          }, pri);
+          assert.equal(w.priority, 0);
+          assertUsable(loop);
+        });
+      });
+    }
+
+    it("set() on an active watcher is refused, naming the problem, and changes nothing", () => {
+      withLoop(backend, (loop) => {
+        const t = new Timer(loop, 100, 0, () => {});
+        t.start();
+        assert.throws(() => t.set(1, 0), /active/);
+        assert.ok(t.remaining() > 99);
+        t.stop();
+        assertUsable(loop);
+      });
+    });
+
+    it("the collect intervals refuse negative and NaN values", () => {
+      withLoop(backend, (loop) => {
+        assertBadArgument(() => loop.setIoCollectInterval(-1), -1);
+        assertBadArgument(() => loop.setTimeoutCollectInterval(Number.NaN), Number.NaN);
+        assertUsable(loop);
+      });
+    });
+
+    it("a watcher needs a callback function", () => {
+      withLoop(backend, (loop) => {
+        assert.throws(() => new Check(loop, undefined as unknown as () => void), TypeError);
+        assertUsable(loop);
+      });
+    });
+  });
+}

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { BREAK, EV, Idle, Io, RUN, Timer } from "../../src/loop/index.js";
+import { BACKENDS } from "./_backends.js";
+import { testPipe, withLoopAsync } from "./_util.js";
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+for (const backend of BACKENDS) {
+  describe(`${backend}: hosted mode (host)`, () => {
+    it("host() with nothing active does one iteration and resolves false", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const start = loop.iteration;
+        const result = loop.host();
+        assert.ok(result instanceof Promise);
+        assert.equal(await result, false);
+        assert.equal(loop.iteration, start + 1);
+      });
+    });
+
+    it("a timer fires and host() resolves false when it was the last watcher", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const seen: number[] = [];
+        new Timer(loop, 0.002, 0, (_w, revents) => seen.push(revents)).start();
+        assert.equal(await loop.host(), false);
+        assert.deepEqual(seen, [EV.TIMER]);
+      });
+    });
+
+    it("an await inside a callback resolves while the loop keeps running", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const log: string[] = [];
+        let ticksWhileAwaiting = 0;
+        let awaiting = false;
+        // A ticker that keeps the loop busy, proving it iterates during the await.
+        const ticker = new Timer(loop, 0.001, 0.001, () => {
+          if (awaiting) ticksWhileAwaiting++;
+        });
+        ticker.start();
+        const worker = new Timer(loop, 0, 0, async () => {
+          awaiting = true;
+          await delay(5);
+          log.push("timeout resolved");
+          const text = await readFile(fileURLToPath(import.meta.url), "utf8");
+          log.push(`read ${text.length > 0}`);
+          awaiting = false;
+          ticker.stop();
+        });
+        worker.start();
+        assert.equal(await loop.host(), false);
+        assert.deepEqual(log, ["timeout resolved", "read true"]);
+        assert.ok(ticksWhileAwaiting > 0, "the loop ran while the callback awaited");
+      });
+    });
+
+    it("Node timers fire during await loop.host()", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        let nodeTimerFired = false;
+        setTimeout(() => {
+          nodeTimerFired = true;
+        }, 5);
+        let polls = 0;
+        // Stops only once Node's own timer has run, so host() cannot finish without it.
+        new Timer(loop, 0.001, 0.001, (w) => {
+          polls++;
+          if (nodeTimerFired) w.stop();
+        }).start();
+        assert.equal(await loop.host(), false);
+        assert.equal(nodeTimerFired, true);
+        assert.ok(polls > 1);
+      });
+    });
+
+    it("active idle watchers keep host() turning without starving Node", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        let nodeTimerFired = false;
+        setTimeout(() => {
+          nodeTimerFired = true;
+        }, 2);
+        let calls = 0;
+        new Idle(loop, (w) => {
+          calls++;
+          if (nodeTimerFired) w.stop();
+        }).start();
+        assert.equal(await loop.host(), false);
+        assert.ok(calls > 1);
+      });
+    });
+
+    it("io made readable by Node code wakes the hosted loop", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const p = testPipe();
+        try {
+          const seen: number[] = [];
+          const io = new Io(loop, p.r, EV.READ, (w, revents) => {
+            seen.push(revents);
+            w.stop();
+          });
+          io.start();
+          setTimeout(() => p.fill(), 2);
+          assert.equal(await loop.host(), false);
+          assert.deepEqual(seen, [EV.READ]);
+        } finally {
+          p.close();
+        }
+      });
+    });
+
+    it("depth is 1 in hosted callbacks and 0 once host() has resolved", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const depths: number[] = [];
+        new Timer(loop, 0.001, 0, () => depths.push(loop.depth)).start();
+        const hosted = loop.host();
+        await hosted;
+        depths.push(loop.depth);
+        assert.deepEqual(depths, [1, 0]);
+      });
+    });
+
+    it("break(ONE) resolves host() with true while watchers remain active", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const far = new Timer(loop, 100, 0, () => {});
+        far.start();
+        new Timer(loop, 0.001, 0, () => loop.break(BREAK.ONE)).start();
+        assert.equal(await loop.host(), true);
+        assert.equal(far.active, true);
+        far.stop();
+      });
+    });
+
+    it("host(RUN.NOWAIT) and host(RUN.ONCE) behave as in owned mode", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const far = new Timer(loop, 100, 0, () => {});
+        far.start();
+        const start = loop.iteration;
+        assert.equal(await loop.host(RUN.NOWAIT), true);
+        assert.equal(loop.iteration, start + 1);
+        let fired = 0;
+        new Timer(loop, 0.003, 0, () => fired++).start();
+        assert.equal(await loop.host(RUN.ONCE), true);
+        assert.equal(fired, 1);
+        far.stop();
+      });
+    });
+  });
+}
