@@ -484,7 +484,13 @@ function decodeTransport(
       pkt.transport = m;
       pkt.payloadOffset = after(m);
       if (!m.truncated && m.isError && !nested) {
-        m.embedded = decodeEmbedded(data, off + 8, Math.min(off + length, data.length), false);
+        m.embedded = decodeEmbedded(
+          data,
+          off + 8,
+          Math.min(off + length, data.length),
+          false,
+          checksums,
+        );
       }
       return;
     }
@@ -494,7 +500,13 @@ function decodeTransport(
       pkt.transport = m;
       pkt.payloadOffset = after(m);
       if (!m.truncated && m.isError && !nested) {
-        m.embedded = decodeEmbedded(data, off + 8, Math.min(off + length, data.length), true);
+        m.embedded = decodeEmbedded(
+          data,
+          off + 8,
+          Math.min(off + length, data.length),
+          true,
+          checksums,
+        );
       }
       return;
     }
@@ -513,11 +525,17 @@ function isFirstFragment(pkt: DecodedPacket): boolean {
  * 8 bytes), so its layers are often truncated; their problems stay in those layers rather
  * than the outer packet's issues, and the quote's own ICMP errors are not followed.
  */
-function decodeEmbedded(data: Uint8Array, off: number, end: number, ipv6: boolean): Layer[] {
+function decodeEmbedded(
+  data: Uint8Array,
+  off: number,
+  end: number,
+  ipv6: boolean,
+  checksums: boolean,
+): Layer[] {
   // A view of the same buffer ending at the quote keeps every offset frame-relative.
   const view = data.subarray(0, end);
   const inner = new DecodedPacket(ipv6 ? LINKTYPE_IPV6 : LINKTYPE_IPV4, view, view.length);
-  if (ipv6) decodeIpv6Chain(inner, off, false, true);
-  else decodeIpv4Chain(inner, off, false, true);
+  if (ipv6) decodeIpv6Chain(inner, off, checksums, true);
+  else decodeIpv4Chain(inner, off, checksums, true);
   return inner.layers;
 }
