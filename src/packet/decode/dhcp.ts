@@ -37,8 +37,9 @@ export class DhcpLayer implements LayerCommon {
   readonly kind = "dhcp" as const;
   offset: number;
   headerLength: number;
-  truncated: boolean;
-  malformed: string | null;
+  /** Header and lazily decoded parts together; read through the accessors below. */
+  private t: boolean;
+  private m: string | null;
   op: number;
   htype: number;
   hlen: number;
@@ -57,8 +58,8 @@ export class DhcpLayer implements LayerCommon {
     this.offset = offset;
     this.end = end;
     this.headerLength = 236;
-    this.truncated = false;
-    this.malformed = null;
+    this.t = false;
+    this.m = null;
     this.op = -1;
     this.htype = -1;
     this.hlen = -1;
@@ -68,6 +69,24 @@ export class DhcpLayer implements LayerCommon {
     this.flags = -1;
     this.magicCookie = false;
     this.optionList = null;
+  }
+
+  /** True when the capture ends inside the message (decodes the lazy parts first). */
+  get truncated(): boolean {
+    void this.options;
+    return this.t;
+  }
+  set truncated(v: boolean) {
+    this.t = v;
+  }
+
+  /** Why the message is malformed, or null (decodes the lazy parts first). */
+  get malformed(): string | null {
+    void this.options;
+    return this.m;
+  }
+  set malformed(v: string | null) {
+    this.m = v;
   }
 
   get broadcast(): boolean {
@@ -88,13 +107,15 @@ export class DhcpLayer implements LayerCommon {
   /** Client hardware address, `hlen` bytes (at most 16) as colon hex. */
   get chaddr(): string {
     const n = Math.min(Math.max(this.hlen, 0), 16);
-    return this.truncated ? "" : toHex(this.data, ":", this.offset + 28, this.offset + 28 + n);
+    return this.headerLength < 236
+      ? ""
+      : toHex(this.data, ":", this.offset + 28, this.offset + 28 + n);
   }
   get serverName(): string {
-    return this.truncated ? "" : cString(this.data, this.offset + 44, this.offset + 108);
+    return this.headerLength < 236 ? "" : cString(this.data, this.offset + 44, this.offset + 108);
   }
   get bootFile(): string {
-    return this.truncated ? "" : cString(this.data, this.offset + 108, this.offset + 236);
+    return this.headerLength < 236 ? "" : cString(this.data, this.offset + 108, this.offset + 236);
   }
 
   /** Options in order (pad and end omitted), decoded on first access. */
@@ -162,19 +183,19 @@ export class DhcpLayer implements LayerCommon {
       }
       if (code === 255) return;
       if (p + 2 > this.end) {
-        this.truncated = true;
+        this.t = true;
         return;
       }
       const len = d[p + 1]!;
       if (p + 2 + len > this.end) {
-        this.truncated = true;
+        this.t = true;
         return;
       }
       list.push({ code, length: len, offset: p + 2, data: toHex(d, "", p + 2, p + 2 + len) });
       p += 2 + len;
     }
     // Running out of bytes before the end option: RFC 2131 requires one.
-    this.malformed ??= "options are not terminated by an end option";
+    this.m ??= "options are not terminated by an end option";
   }
 
   toJSON(): Record<string, unknown> {
@@ -208,8 +229,8 @@ export class DhcpLayer implements LayerCommon {
       if (this.option(55) !== null) o.parameterList = this.parameterList;
       if (this.hostname !== "") o.hostname = this.hostname;
     }
-    if (this.truncated) o.truncated = true;
-    if (this.malformed !== null) o.malformed = this.malformed;
+    if (this.t) o.truncated = true;
+    if (this.m !== null) o.malformed = this.m;
     return o;
   }
 }

@@ -187,8 +187,9 @@ export class DnsLayer implements LayerCommon {
   readonly kind = "dns" as const;
   offset: number;
   headerLength: number;
-  truncated: boolean;
-  malformed: string | null;
+  /** Header and lazily decoded parts together; read through the accessors below. */
+  private t: boolean;
+  private m: string | null;
   /** True when carried by TCP (the message is preceded by a length). */
   overTcp: boolean;
   /** The TCP length prefix, -1 over UDP. */
@@ -218,8 +219,8 @@ export class DnsLayer implements LayerCommon {
     this.start = offset;
     this.end = end;
     this.headerLength = 12;
-    this.truncated = false;
-    this.malformed = null;
+    this.t = false;
+    this.m = null;
     this.overTcp = false;
     this.tcpLength = -1;
     this.id = -1;
@@ -233,6 +234,24 @@ export class DnsLayer implements LayerCommon {
     this.an = [];
     this.ns = [];
     this.ar = [];
+  }
+
+  /** True when the capture ends inside the message (decodes the lazy parts first). */
+  get truncated(): boolean {
+    this.complete();
+    return this.t;
+  }
+  set truncated(v: boolean) {
+    this.t = v;
+  }
+
+  /** Why the message is malformed, or null (decodes the lazy parts first). */
+  get malformed(): string | null {
+    this.complete();
+    return this.m;
+  }
+  set malformed(v: string | null) {
+    this.m = v;
   }
 
   get qr(): boolean {
@@ -296,7 +315,7 @@ export class DnsLayer implements LayerCommon {
   complete(): void {
     if (this.q !== null) return;
     this.q = [];
-    if (this.truncated) return;
+    if (this.t) return;
     let p = this.start + 12;
     for (let i = 0; i < this.qdCount; i++) {
       const n = this.readName(p);
@@ -306,7 +325,7 @@ export class DnsLayer implements LayerCommon {
       }
       p = n.next;
       if (p + 4 > this.end) {
-        this.truncated = true;
+        this.t = true;
         return;
       }
       this.q.push({ name: n.name, type: this.u16(p), class: this.u16(p + 2) });
@@ -323,7 +342,7 @@ export class DnsLayer implements LayerCommon {
         }
         p = n.next;
         if (p + 10 > this.end) {
-          this.truncated = true;
+          this.t = true;
           return;
         }
         const type = this.u16(p);
@@ -332,13 +351,13 @@ export class DnsLayer implements LayerCommon {
         const rdLength = this.u16(p + 8);
         p += 10;
         if (p + rdLength > this.end) {
-          this.truncated = true;
+          this.t = true;
           return;
         }
         const r = new DnsRecord(n.name, type, cls, ttl, rdLength);
         const err = this.decodeRdata(r, p, p + rdLength);
         if (err !== null) {
-          this.malformed ??= err;
+          this.m ??= err;
           r.data = toHex(this.data, "", p, p + rdLength);
         }
         lists[s]!.push(r);
@@ -348,8 +367,8 @@ export class DnsLayer implements LayerCommon {
   }
 
   private fail(n: NameResult): void {
-    if (n.truncated) this.truncated = true;
-    else this.malformed ??= n.error;
+    if (n.truncated) this.t = true;
+    else this.m ??= n.error;
   }
 
   private u16(p: number): number {
@@ -541,8 +560,8 @@ export class DnsLayer implements LayerCommon {
       additional: this.ar.map((r) => r.toJSON()),
     };
     if (this.overTcp) o.tcpLength = this.tcpLength;
-    if (this.truncated) o.truncated = true;
-    if (this.malformed !== null) o.malformed = this.malformed;
+    if (this.t) o.truncated = true;
+    if (this.m !== null) o.malformed = this.m;
     return o;
   }
 }

@@ -144,10 +144,7 @@ export class DecodedPacket {
 
   /** True when any layer was cut short by the end of the capture. */
   get truncated(): boolean {
-    for (const l of this.layers) {
-      if (l.kind === "dns") l.complete();
-      if (l.truncated) return true;
-    }
+    for (const l of this.layers) if (l.truncated) return true;
     return false;
   }
 
@@ -201,30 +198,13 @@ function completeLazy(l: Layer): PacketIssue | null {
         return { layer: "ipv4", type: "malformed", message: `options: ${l.optionsMalformed}` };
       }
       return null;
-    case "dns": {
-      const wasTruncated = l.truncated;
-      const wasMalformed = l.malformed;
-      l.complete();
-      if (l.truncated && !wasTruncated) {
-        return { layer: "dns", type: "truncated", message: "dns message truncated" };
+    case "dns":
+    case "dhcp":
+      if (l.truncated) {
+        return { layer: l.kind, type: "truncated", message: `${l.kind} message truncated` };
       }
-      if (l.malformed !== null && wasMalformed === null) {
-        return { layer: "dns", type: "malformed", message: l.malformed };
-      }
+      if (l.malformed !== null) return { layer: l.kind, type: "malformed", message: l.malformed };
       return null;
-    }
-    case "dhcp": {
-      const wasTruncated = l.truncated;
-      const wasMalformed = l.malformed;
-      void l.options;
-      if (l.truncated && !wasTruncated) {
-        return { layer: "dhcp", type: "truncated", message: "dhcp options truncated" };
-      }
-      if (l.malformed !== null && wasMalformed === null) {
-        return { layer: "dhcp", type: "malformed", message: l.malformed };
-      }
-      return null;
-    }
     default:
       return null;
   }
@@ -321,6 +301,8 @@ export function decodePacket(
 
 function addLayer(pkt: DecodedPacket, l: Layer): void {
   pkt.layers.push(l);
+  // DNS and DHCP report their problems when their lazy parts are decoded (see `issues`).
+  if (l.kind === "dns" || l.kind === "dhcp") return;
   if (l.truncated || l.malformed !== null) pkt.noteIssues(l);
 }
 
