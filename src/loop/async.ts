@@ -58,10 +58,13 @@ export class Async extends Watcher {
     eventfdSignal(this._fd);
   }
 
+  /** Starting forgets a send made while inactive, as ev_async_start resets `sent`. */
   start(): void {
     if (this._active !== 0) return;
     const loop = this.loop;
     loop._start(this, 1);
+    eventfdDrain(this._fd);
+    this._sent = false;
     this._io.start();
     loop.unref();
   }
