@@ -45,7 +45,7 @@ export function downheap(heap: HeapNode[], count: number, k: number): void {
     if (first >= end) break;
     let minPos = first;
     let minAt = heap[first]!._at;
-    const last = first + DHEAP < end ? first + DHEAP : end;
+    const last = Math.min(first + DHEAP, end);
     for (let pos = first + 1; pos < last; pos++) {
       const a = heap[pos]!._at;
       if (a < minAt) {

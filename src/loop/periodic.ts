@@ -114,7 +114,7 @@ export class Periodic extends Watcher implements HeapNode {
       this._at = at;
       return;
     }
-    const interval = this._interval > MIN_INTERVAL ? this._interval : MIN_INTERVAL;
+    const interval = Math.max(this._interval, MIN_INTERVAL);
     let at = this._offset + interval * Math.floor((now - this._offset) / interval);
     // The division above errs on the low side; step forward to the first time after now.
     while (at <= now) {

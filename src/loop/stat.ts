@@ -115,7 +115,7 @@ export class Stat extends Watcher {
   /** The polling interval in use: libev's default for 0, at least its minimum otherwise. */
   get interval(): number {
     if (this._interval === 0) return DEFAULT_INTERVAL;
-    return this._interval < MIN_INTERVAL ? MIN_INTERVAL : this._interval;
+    return Math.max(this._interval, MIN_INTERVAL);
   }
 
   /** Changes path and interval; only while inactive (ev_stat_set). */
