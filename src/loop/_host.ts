@@ -14,6 +14,7 @@ import { type NodePollHandle, nodePoll } from "../sys/_libc.js";
 import { close, timerfdArm, timerfdCreate, timerfdDrain } from "../sys/index.js";
 import type { Backend, BackendSink } from "./backend/backend.js";
 import { EpollBackend } from "./backend/epoll.js";
+import { monotonic } from "./clock.js";
 import { BREAK, EV, MAXPRI } from "./constants.js";
 import { Io } from "./io.js";
 import type { Loop } from "./loop.js";
@@ -29,6 +30,8 @@ export class Host {
   private handle: NodePollHandle | null = null;
   private handleFd = -1;
 
+  /** monotonic deadline the timerfd is armed for; Infinity when disarmed */
+  private armedAt = Number.POSITIVE_INFINITY;
   private running = false;
   private waiting = false;
   private flags = 0;
@@ -152,12 +155,26 @@ export class Host {
     }
     if (wait <= 0) {
       this.waiting = false;
-      timerfdArm(this.timerFd, -1);
+      this.arm(Number.POSITIVE_INFINITY);
       this.queueStep();
       return;
     }
-    timerfdArm(this.timerFd, wait);
+    // Without timers the wait is only libev's MAX_BLOCKTIME cap, which exists to notice clock
+    // jumps while blocked; Node does the blocking here, so no wake-up is needed for it.
+    this.arm(
+      loop._timerCount + loop._periodicCount > 0 ? loop._mnNow + wait : Number.POSITIVE_INFINITY,
+    );
     this.waiting = true;
+  }
+
+  /** Arms the timerfd for a monotonic deadline, skipping the syscall when it is unchanged. */
+  private arm(deadline: number): void {
+    if (deadline === this.armedAt) return;
+    this.armedAt = deadline;
+    timerfdArm(
+      this.timerFd,
+      deadline === Number.POSITIVE_INFINITY ? -1 : Math.max(0, deadline - monotonic()),
+    );
   }
 
   private rearm(): void {
@@ -186,7 +203,7 @@ export class Host {
     this.running = false;
     this.waiting = false;
     this.handle?.stop();
-    timerfdArm(this.timerFd, -1);
+    this.arm(Number.POSITIVE_INFINITY);
     if (this.timerIo.active) {
       loop.ref();
       this.timerIo.stop();
