@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodePacket } from "../../../src/packet/decode/index.js";
+import { readCaptureFile } from "../../../src/packet/file/index.js";
 import { corpus } from "./_corpus.js";
-import { readPcap } from "./_pcap.js";
 
-const loopback = readPcap("test/fixtures/packet/decode-loopback.pcap");
+const loopback = [...readCaptureFile("test/fixtures/packet/decode-loopback.pcap", { copy: true })];
 
 /** Decodes every prefix of `frame`, touching every lazy part, and checks the flags. */
 function everyPrefix(linkType: number, frame: Uint8Array, name: string): void {
