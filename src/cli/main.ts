@@ -11,7 +11,12 @@ interface Command {
 }
 
 /** Subcommands, each imported only when it runs. */
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  read: {
+    summary: "print or filter a pcap/pcapng capture like tcpdump -r",
+    load: () => import("./read.js"),
+  },
+};
 
 function version(): string {
   const pkg = JSON.parse(

@@ -1,0 +1,353 @@
+/**
+ * `evnet read FILE [EXPR...]`: tcpdump -r for pcap and pcapng files.
+ *
+ * The capture is read synchronously in constant memory; the filter is compiled to classic
+ * BPF for the file's link type and run as generated JavaScript; each selected packet is
+ * printed as one tcpdump-style line (`-n -S -tt`), as JSON (`--json`), or written to
+ * another capture (`-w`). Notices and errors go to stderr with tcpdump's wording where it
+ * has one; the exit code is 0, or 1 for a bad command line, filter or file, and for a
+ * capture that ends inside a packet (after printing every complete packet, as tcpdump does).
+ */
+import {
+  CaptureFileError,
+  CaptureFileReader,
+  type CaptureParser,
+  type CompiledBpf,
+  compileBpfToJs,
+  compileFilter,
+  type DecodeOptions,
+  decodePacket,
+  disassemble,
+  disassembleC,
+  disassembleDecimal,
+  FilterError,
+  formatLinkType,
+  formatPacketLine,
+  LINKTYPE_ETHERNET,
+  linkTypeFromName,
+  type PacketRecord,
+} from "../packet/index.js";
+import { type CaptureOutput, openCaptureOutput } from "./_capture_output.js";
+import { hexDump, linkHeaderEnd } from "./_hexdump.js";
+import { ChunkedOutput, writeStderr } from "./_output.js";
+import { quietLine } from "./_quiet.js";
+import { parseReadArgs, READ_USAGE, type ReadOptions, ReadUsageError } from "./_read_args.js";
+
+const PROGRAM = "evnet read";
+/** tcpdump's default snapshot length, used when a file gives none. */
+const DEFAULT_SNAPLEN = 262144;
+/** Line output prints no checksum verdicts, so it skips summing every payload. */
+const LINE_DECODE: DecodeOptions = { checksums: false };
+
+/** A failure already worded for the user. */
+class ReadFailure extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  let opts: ReadOptions;
+  try {
+    opts = parseReadArgs(argv);
+  } catch (err) {
+    if (!(err instanceof ReadUsageError)) throw err;
+    writeStderr(`${PROGRAM}: ${err.message} (evnet read --help for usage)\n`);
+    return 1;
+  }
+  if (opts.help) {
+    const out = new ChunkedOutput(1);
+    out.write(`${READ_USAGE}\n`);
+    out.flush();
+    return 0;
+  }
+  try {
+    return opts.dump > 0 ? printProgram(opts) : readCapture(opts);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EPIPE") return 0;
+    writeStderr(`${PROGRAM}: ${describeError(err, opts)}\n`);
+    return 1;
+  }
+}
+
+/** What the file header says: the first interface's link type and snapshot length. */
+interface InputInfo {
+  linkType: number;
+  snaplen: number;
+  /** Byte order of the file (of its first section), which DLT_NULL headers follow. */
+  littleEndian: boolean;
+}
+
+function inputInfo(parser: CaptureParser): InputInfo | null {
+  const header = parser.pcapHeader;
+  if (header !== null) {
+    return {
+      linkType: header.linkType,
+      snaplen: header.snaplen > 0 ? header.snaplen : DEFAULT_SNAPLEN,
+      littleEndian: header.littleEndian,
+    };
+  }
+  for (const section of parser.sections) {
+    const iface = section.interfaces[0];
+    if (iface === undefined) continue;
+    return {
+      linkType: iface.linkType,
+      snaplen: iface.snaplen > 0 ? iface.snaplen : DEFAULT_SNAPLEN,
+      littleEndian: section.littleEndian,
+    };
+  }
+  return null;
+}
+
+function openReader(file: string, onWarning: (w: CaptureFileError) => void): CaptureFileReader {
+  return new CaptureFileReader(file === "-" ? 0 : file, { onWarning });
+}
+
+/** -d, -dd, -ddd: compile for the file's link type (or -y, or Ethernet) and print. */
+function printProgram(opts: ReadOptions): number {
+  let info: InputInfo = {
+    linkType: LINKTYPE_ETHERNET,
+    snaplen: DEFAULT_SNAPLEN,
+    littleEndian: true,
+  };
+  if (opts.file !== null) {
+    const reader = openReader(opts.file, () => {});
+    try {
+      reader.next();
+      info = inputInfo(reader.parser) ?? info;
+    } finally {
+      reader.close();
+    }
+  } else if (opts.linkTypeName !== null) {
+    const linkType = linkTypeFromName(opts.linkTypeName);
+    if (linkType === undefined) {
+      throw new ReadFailure(`invalid data link type ${opts.linkTypeName}`);
+    }
+    info = { ...info, linkType };
+  }
+  const program = compileFilter(opts.expression, {
+    linkType: info.linkType,
+    snaplen: info.snaplen,
+    nullHeaderLittleEndian: info.littleEndian,
+  });
+  const print = opts.dump === 1 ? disassemble : opts.dump === 2 ? disassembleC : disassembleDecimal;
+  const out = new ChunkedOutput(1);
+  out.write(print(program));
+  out.flush();
+  return 0;
+}
+
+/**
+ * The filter for one capture, compiled per link type as packets of each type appear (a
+ * pcapng file may mix interfaces).
+ */
+class PacketFilter {
+  private linkType: number;
+  private run: CompiledBpf;
+  private readonly byLinkType = new Map<number, CompiledBpf>();
+  private readonly expression: string;
+  private readonly snaplen: number;
+  private readonly littleEndian: boolean;
+
+  constructor(expression: string, info: InputInfo) {
+    this.expression = expression;
+    this.snaplen = info.snaplen;
+    this.littleEndian = info.littleEndian;
+    this.linkType = info.linkType;
+    this.run = this.compile(info.linkType);
+  }
+
+  matches(record: PacketRecord): boolean {
+    if (record.linkType !== this.linkType) {
+      this.linkType = record.linkType;
+      this.run = this.byLinkType.get(record.linkType) ?? this.compile(record.linkType);
+    }
+    return this.run(record.data, record.originalLength) !== 0;
+  }
+
+  private compile(linkType: number): CompiledBpf {
+    const program = compileFilter(this.expression, {
+      linkType,
+      snaplen: this.snaplen,
+      nullHeaderLittleEndian: this.littleEndian,
+    });
+    const run = compileBpfToJs(program);
+    this.byLinkType.set(linkType, run);
+    return run;
+  }
+}
+
+/** What happens to each selected packet. */
+interface PacketSink {
+  packet(record: PacketRecord, frame: number): void;
+  /** True once output can no longer go anywhere (the reader of stdout left). */
+  readonly stopped: boolean;
+  finish(): void;
+}
+
+function readCapture(opts: ReadOptions): number {
+  const file = opts.file!;
+  let truncation: CaptureFileError | null = null;
+  const reader = openReader(file, (w) => {
+    truncation = w;
+  });
+  let sink: PacketSink | null = null;
+  try {
+    let record = reader.next();
+    const info = inputInfo(reader.parser);
+    if (info === null) {
+      if (truncation !== null) throw truncation;
+      throw new ReadFailure(`${file}: the capture describes no interface`);
+    }
+    const filter = opts.expression.trim() === "" ? null : new PacketFilter(opts.expression, info);
+    writeStderr(
+      `reading from file ${file}, link-type ${formatLinkType(info.linkType)}, snapshot length ${info.snaplen}\n`,
+    );
+    sink = makeSink(opts, reader.parser);
+    const count = opts.count;
+    let frame = 0;
+    let selected = 0;
+    for (; record !== null; record = reader.next()) {
+      frame++;
+      if (filter !== null && !filter.matches(record)) continue;
+      sink.packet(record, frame);
+      if (++selected >= count || sink.stopped) break;
+    }
+    sink.finish();
+    sink = null;
+  } finally {
+    // Packets selected before an error are still printed, then the error.
+    sink?.finish();
+    reader.close();
+  }
+  if (truncation !== null) {
+    writeStderr(`${PROGRAM}: ${file}: ${(truncation as CaptureFileError).message}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function makeSink(opts: ReadOptions, parser: CaptureParser): PacketSink {
+  if (opts.writeTo !== null) return new CaptureSink(openCaptureOutput(opts.writeTo, parser), opts);
+  const out = new ChunkedOutput(1, opts.lineBuffered ? 0 : undefined);
+  return opts.json ? new JsonSink(out, parser) : new LineSink(out, opts);
+}
+
+class CaptureSink implements PacketSink {
+  readonly stopped = false;
+  private readonly output: CaptureOutput;
+  private readonly flushEach: boolean;
+
+  constructor(output: CaptureOutput, opts: ReadOptions) {
+    this.output = output;
+    this.flushEach = opts.packetBuffered;
+  }
+
+  packet(record: PacketRecord): void {
+    this.output.write(record);
+    if (this.flushEach) this.output.flush();
+  }
+
+  finish(): void {
+    this.output.close();
+  }
+}
+
+/** Seconds and a fraction of `digits` 6 or 9, like tcpdump -tt and -tt --nano. */
+function formatTimestamp(record: PacketRecord, nano: boolean): string {
+  // Adding 10^digits and dropping the leading 1 pads the fraction without padStart.
+  return nano
+    ? `${record.seconds}.${String(1e9 + record.nanos).slice(1)}`
+    : `${record.seconds}.${String(1e6 + Math.floor(record.nanos / 1000)).slice(1)}`;
+}
+
+class LineSink implements PacketSink {
+  private readonly out: ChunkedOutput;
+  private readonly timestamps: boolean;
+  private readonly nano: boolean;
+  private readonly quiet: boolean;
+  private readonly hex: 0 | 1 | 2;
+  private readonly ascii: boolean;
+  private readonly flushEach: boolean;
+
+  constructor(out: ChunkedOutput, opts: ReadOptions) {
+    this.out = out;
+    this.timestamps = opts.timestamps === "seconds";
+    this.nano = opts.nanoseconds;
+    this.quiet = opts.quiet;
+    this.hex = opts.hex;
+    this.ascii = opts.ascii;
+    this.flushEach = opts.lineBuffered;
+  }
+
+  get stopped(): boolean {
+    return this.out.closed;
+  }
+
+  packet(record: PacketRecord): void {
+    const pkt = decodePacket(record.linkType, record.data, record.originalLength, LINE_DECODE);
+    let line = formatPacketLine(pkt);
+    if (this.quiet) line = quietLine(pkt, line);
+    if (this.timestamps) line = `${formatTimestamp(record, this.nano)} ${line}`;
+    if (this.hex !== 0) {
+      const start = this.hex === 1 ? linkHeaderEnd(pkt) : 0;
+      line += hexDump(record.data, start, record.data.length, this.ascii);
+    }
+    this.out.write(`${line}\n`);
+    if (this.flushEach) this.out.flush();
+  }
+
+  finish(): void {
+    this.out.flush();
+  }
+}
+
+class JsonSink implements PacketSink {
+  private readonly out: ChunkedOutput;
+  private readonly pcapng: boolean;
+
+  constructor(out: ChunkedOutput, parser: CaptureParser) {
+    this.out = out;
+    this.pcapng = parser.format === "pcapng";
+  }
+
+  get stopped(): boolean {
+    return this.out.closed;
+  }
+
+  /**
+   * One object per line: the frame's position in the file, its timestamp, then every field
+   * of the decoded packet (DecodedPacket.toJSON), spliced in without a second object.
+   */
+  packet(record: PacketRecord, frame: number): void {
+    const pkt = decodePacket(record.linkType, record.data, record.originalLength);
+    let head = `{"frame":${frame},"time":"${formatTimestamp(record, true)}","seconds":${record.seconds},"nanos":${record.nanos}`;
+    if (this.pcapng) head += `,"interfaceId":${record.interfaceId}`;
+    if (record.comment !== undefined) head += `,"comment":${JSON.stringify(record.comment)}`;
+    if (record.flags !== undefined) head += `,"flags":${record.flags}`;
+    this.out.write(`${head},${JSON.stringify(pkt).slice(1)}\n`);
+  }
+
+  finish(): void {
+    this.out.flush();
+  }
+}
+
+/** The message for an error, in tcpdump's words where it has them. */
+function describeError(err: unknown, opts: ReadOptions): string {
+  if (err instanceof FilterError) {
+    if (err.position < 0) return err.message;
+    // Point at the token, under the expression as given.
+    return `${err.message}\n  ${opts.expression}\n  ${" ".repeat(err.position)}^`;
+  }
+  if (err instanceof CaptureFileError) return `${opts.file}: ${err.message}`;
+  if (err instanceof ReadFailure) return err.message;
+  const sys = err as NodeJS.ErrnoException;
+  if (typeof sys.code === "string" && typeof sys.syscall === "string") {
+    return `${sys.path ?? opts.file}: ${systemErrorText(sys)}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** "ENOENT: no such file or directory, open 'x'" -> "No such file or directory". */
+function systemErrorText(err: NodeJS.ErrnoException): string {
+  const match = /^[A-Z0-9]+: ([^,]+)/.exec(err.message);
+  const text = match?.[1] ?? err.message;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
