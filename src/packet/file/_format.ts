@@ -38,6 +38,11 @@ export const OPT_IF_FCSLEN = 13;
 export const OPT_IF_TSOFFSET = 14;
 export const OPT_IF_HARDWARE = 15;
 export const OPT_EPB_FLAGS = 2;
+export const OPT_ISB_IFRECV = 4;
+export const OPT_ISB_IFDROP = 5;
+export const OPT_ISB_FILTERACCEPT = 6;
+export const OPT_ISB_OSDROP = 7;
+export const OPT_ISB_USRDELIV = 8;
 
 export const NRB_RECORD_END = 0;
 export const NRB_RECORD_IPV4 = 1;

@@ -26,6 +26,7 @@ export {
 } from "./read.js";
 export type {
   InterfaceInfo,
+  InterfaceStatistics,
   NameResolutionEntry,
   PacketRecord,
   PcapHeader,

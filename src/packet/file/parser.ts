@@ -22,6 +22,7 @@ import { formatIPv4, formatIPv6 } from "../../bytes/index.js";
 import {
   BLOCK_EPB,
   BLOCK_IDB,
+  BLOCK_ISB,
   BLOCK_NRB,
   BLOCK_OPB,
   BLOCK_SHB,
@@ -44,6 +45,11 @@ import {
   OPT_IF_SPEED,
   OPT_IF_TSOFFSET,
   OPT_IF_TSRESOL,
+  OPT_ISB_FILTERACCEPT,
+  OPT_ISB_IFDROP,
+  OPT_ISB_IFRECV,
+  OPT_ISB_OSDROP,
+  OPT_ISB_USRDELIV,
   OPT_SHB_HARDWARE,
   OPT_SHB_OS,
   OPT_SHB_USERAPPL,
@@ -61,6 +67,7 @@ import { CaptureFileError } from "./error.js";
 import { canonicalLinkType } from "./linktype.js";
 import type {
   InterfaceInfo,
+  InterfaceStatistics,
   NameResolutionEntry,
   PacketRecord,
   PcapHeader,
@@ -99,6 +106,8 @@ export class CaptureParser {
   readonly sections: SectionInfo[] = [];
   /** Every Name Resolution Block record seen so far, in file order. */
   readonly nameResolution: NameResolutionEntry[] = [];
+  /** Every Interface Statistics Block seen so far, in file order. */
+  readonly statistics: InterfaceStatistics[] = [];
   /** Set when the input ended inside a record or block (see end()). */
   truncation: CaptureFileError | null = null;
   /** Records delivered so far. */
@@ -489,8 +498,11 @@ export class CaptureParser {
       case BLOCK_NRB:
         this.readNameResolution(p, length);
         break;
+      case BLOCK_ISB:
+        this.readInterfaceStatistics(p, length);
+        break;
       default:
-        // Statistics, decryption secrets, custom and unknown blocks carry no packets.
+        // Decryption secrets, custom and unknown blocks carry nothing this reader uses.
         break;
     }
     this.start = p + length;
@@ -694,6 +706,45 @@ export class CaptureParser {
     this.ifLinkType.push(info.linkType);
     this.ifSnaplen.push(info.snaplen);
     this.ifScale.push(new TimestampScale(info.tsresol, info.tsoffset));
+  }
+
+  private readInterfaceStatistics(p: number, length: number): void {
+    this.requireLength(p, length, 24, "interface statistics block");
+    const v = this.view;
+    const le = this.littleEndian;
+    const interfaceId = v.getUint32(p + 8, le);
+    const scale = this.ifScale[interfaceId];
+    if (scale === undefined) {
+      throw new CaptureFileError(
+        "UNKNOWN_INTERFACE",
+        `statistics block names interface ${interfaceId}, but the section has ${this.ifScale.length}`,
+        this.base + p,
+      );
+    }
+    scale.split(v.getUint32(p + 12, le), v.getUint32(p + 16, le));
+    const stats: InterfaceStatistics = {
+      section: this.sections.length - 1,
+      interfaceId,
+      seconds: scale.seconds,
+      nanos: scale.nanos,
+    };
+    this.beginOptions(p, p + 20, p + length - 4);
+    while (this.nextOption()) {
+      const code = this.optCode;
+      if (code === OPT_COMMENT) {
+        stats.comment = joinComment(stats.comment, this.optionString());
+        continue;
+      }
+      if (code < OPT_ISB_IFRECV || code > OPT_ISB_USRDELIV) continue;
+      this.requireOptionLength(8, `isb option ${code}`);
+      const count = Number(v.getBigUint64(this.optStart, le));
+      if (code === OPT_ISB_IFRECV) stats.received = count;
+      else if (code === OPT_ISB_IFDROP) stats.dropped = count;
+      else if (code === OPT_ISB_FILTERACCEPT) stats.filterAccepted = count;
+      else if (code === OPT_ISB_OSDROP) stats.osDropped = count;
+      else stats.delivered = count;
+    }
+    this.statistics.push(stats);
   }
 
   private readNameResolution(p: number, length: number): void {

@@ -103,3 +103,27 @@ export interface WritableRecord {
   /** pcapng only: written as epb_flags. */
   flags?: number;
 }
+
+/**
+ * A pcapng Interface Statistics Block: counters an interface reported at some time. The
+ * timestamp is read in the interface's resolution, as the format says; dumpcap 4.0 writes
+ * it in microseconds whatever if_tsresol is, so its ISB times come out scaled down.
+ */
+export interface InterfaceStatistics {
+  /** Index of the section (in `sections`) the block belongs to. */
+  section: number;
+  interfaceId: number;
+  seconds: number;
+  nanos: number;
+  /** Packets the interface received (isb_ifrecv). */
+  received?: number;
+  /** Packets the interface dropped for lack of resources (isb_ifdrop). */
+  dropped?: number;
+  /** Packets the capture filter accepted (isb_filteraccept). */
+  filterAccepted?: number;
+  /** Packets the OS dropped (isb_osdrop). */
+  osDropped?: number;
+  /** Packets delivered to the user (isb_usrdeliv). */
+  delivered?: number;
+  comment?: string;
+}

@@ -62,6 +62,20 @@ for (const c of CASES) {
   });
 }
 
+test("files-dumpcap-2if.pcapng: dumpcap's statistics blocks carry its counters", () => {
+  const reader = new CaptureFileReader(fixture("files-dumpcap-2if.pcapng"));
+  while (reader.next()) {}
+  reader.close();
+  // dumpcap printed "received/dropped on interface 'Loopback: lo': 10/2" and "'any': 0/1".
+  assert.deepEqual(
+    reader.parser.statistics.map((s) => [s.interfaceId, s.received, s.dropped, s.comment]),
+    [
+      [0, 10, 2, "Counters provided by dumpcap"],
+      [1, 0, 1, "Counters provided by dumpcap"],
+    ],
+  );
+});
+
 test("files-tcpdump-usec.pcap: the same records from memory as from the file", () => {
   const bytes = readFileSync(fixture("files-tcpdump-usec.pcap"));
   const fromMemory = readCaptureBytes(bytes).map((r) => [

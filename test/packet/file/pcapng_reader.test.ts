@@ -247,7 +247,46 @@ describe("pcapng reader", () => {
     );
   });
 
-  test("interface statistics, custom, decryption-secrets and unknown blocks are skipped", () => {
+  for (const { name, le } of ORDERS) {
+    test(`${name}: ISB counters and comment become a statistics entry`, () => {
+      const counter = (code: number, n: bigint): [number, Uint8Array] => [
+        code,
+        new Bytes(le).u64(n).bytes(),
+      ];
+      const body = new Bytes(le).u32(1).u32(0).u32(3_000_001);
+      const bytes = concat(
+        shb(le),
+        idb(le, 1, 0),
+        idb(le, 1, 0, [u8Option(9, 3)]),
+        block(le, 5, body, [
+          textOption(1, "counters"),
+          counter(4, 1000n),
+          counter(5, 2n),
+          counter(6, 900n),
+          counter(7, 3n),
+          counter(8, 899n),
+          counter(2, 5n), // isb_starttime: not a counter, ignored
+        ]),
+      );
+      const { parser } = parseAll(bytes);
+      assert.deepEqual(parser.statistics, [
+        {
+          section: 0,
+          interfaceId: 1,
+          seconds: 3000,
+          nanos: 1_000_000,
+          comment: "counters",
+          received: 1000,
+          dropped: 2,
+          filterAccepted: 900,
+          osDropped: 3,
+          delivered: 899,
+        },
+      ]);
+    });
+  }
+
+  test("custom, decryption-secrets and unknown blocks are skipped", () => {
     const filler = new Bytes().u32(0x12345678).u32(42);
     const { records } = parseAll(
       concat(
@@ -352,6 +391,20 @@ describe("pcapng reader", () => {
     {
       name: "an if_tsresol with no value byte",
       bytes: concat(shb(), idb(true, 1, 0, [[9, new Uint8Array(0)]])),
+      code: "BAD_OPTION",
+    },
+    {
+      name: "an ISB naming an interface that was not described",
+      bytes: concat(shb(), block(true, 5, new Bytes().u32(0).u32(0).u32(0))),
+      code: "UNKNOWN_INTERFACE",
+    },
+    {
+      name: "an ISB counter shorter than 8 bytes",
+      bytes: concat(
+        shb(),
+        idb(true, 1, 0),
+        block(true, 5, new Bytes().u32(0).u32(0).u32(0), [[4, Uint8Array.of(1)]]),
+      ),
       code: "BAD_OPTION",
     },
     {
