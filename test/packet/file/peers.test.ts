@@ -144,73 +144,83 @@ describe("capture files against tcpdump, dumpcap, tshark and capinfos", () => {
     });
   }
 
-  test("a pcapng written by evnet (two interfaces, comments, names) opens in tcpdump, tshark and capinfos", () => {
-    const path = file("evnet.pcapng");
-    const records = sourceRecords();
-    const writer = new PcapngWriter(path, { comment: "made by the evnet test", os: "Linux" });
-    const lo = writer.addInterface({
-      linkType: LINKTYPE.ETHERNET,
-      name: "lo",
-      tsresol: 9,
-      comment: "loopback",
+  for (const littleEndian of [true, false]) {
+    test(`a ${littleEndian ? "little" : "big"}-endian pcapng written by evnet (two interfaces, comments, names) opens in tcpdump, tshark and capinfos`, () => {
+      const path = file(`evnet-${littleEndian ? "le" : "be"}.pcapng`);
+      const records = sourceRecords();
+      const writer = new PcapngWriter(path, {
+        comment: "made by the evnet test",
+        os: "Linux",
+        littleEndian,
+      });
+      const lo = writer.addInterface({
+        linkType: LINKTYPE.ETHERNET,
+        name: "lo",
+        tsresol: 9,
+        comment: "loopback",
+      });
+      // libpcap wants every interface to share the link type and snaplen; tsresol may differ.
+      const copy = writer.addInterface({
+        linkType: LINKTYPE.ETHERNET,
+        name: "lo-copy",
+        tsresol: 6,
+      });
+      records.forEach((r, i) => {
+        writer.write({ ...r, interfaceId: i % 2 === 0 ? lo : copy, comment: `packet ${i}` });
+      });
+      writer.addNameResolution([
+        { address: "127.0.0.1", names: ["evnet-loopback"] },
+        { address: "::1", names: ["evnet-six"] },
+      ]);
+      writer.close();
+
+      const dump = run("tcpdump", ["-n", "-r", path]);
+      assert.equal(dump.status, 0);
+      assert.equal(
+        dump.stderr,
+        `reading from file ${path}, link-type EN10MB (Ethernet), snapshot length 262144\n`,
+      );
+      assert.equal(dump.stdout.trim().split("\n").length, records.length);
+
+      const shark = run("tshark", [
+        "-r",
+        path,
+        "-T",
+        "fields",
+        "-e",
+        "frame.interface_name",
+        "-e",
+        "frame.cap_len",
+        "-e",
+        "frame.comment",
+      ]);
+      assert.equal(shark.status, 0);
+      assert.equal(shark.stderr, "");
+      assert.deepEqual(
+        shark.stdout.trim().split("\n"),
+        records.map((r, i) =>
+          [i % 2 === 0 ? "lo" : "lo-copy", r.capturedLength, `packet ${i}`].join("\t"),
+        ),
+      );
+
+      const hosts = run("tshark", ["-r", path, "-q", "-z", "hosts"]);
+      assert.equal(hosts.stderr, "");
+      assert.match(hosts.stdout, /^127\.0\.0\.1\tevnet-loopback$/m);
+      assert.match(hosts.stdout, /^::1\tevnet-six$/m);
+
+      const info = run("capinfos", [path]);
+      assert.equal(info.status, 0);
+      assert.equal(info.stderr, "");
+      assert.match(info.stdout, new RegExp(`Number of packets:\\s+${records.length}\\n`));
+      assert.match(info.stdout, /Capture comment:\s+made by the evnet test/);
+      assert.match(info.stdout, /Capture application:\s+evnet/);
+      assert.match(info.stdout, /Name = lo\n/);
+      assert.match(info.stdout, /Name = lo-copy\n/);
+      assert.match(info.stdout, /Comment = loopback/);
+      assert.match(info.stdout, /Time precision = microseconds \(6\)/);
+      assert.match(info.stdout, /Time precision = nanoseconds \(9\)/);
     });
-    // libpcap wants every interface to share the link type and snaplen; tsresol may differ.
-    const copy = writer.addInterface({ linkType: LINKTYPE.ETHERNET, name: "lo-copy", tsresol: 6 });
-    records.forEach((r, i) => {
-      writer.write({ ...r, interfaceId: i % 2 === 0 ? lo : copy, comment: `packet ${i}` });
-    });
-    writer.addNameResolution([
-      { address: "127.0.0.1", names: ["evnet-loopback"] },
-      { address: "::1", names: ["evnet-six"] },
-    ]);
-    writer.close();
-
-    const dump = run("tcpdump", ["-n", "-r", path]);
-    assert.equal(dump.status, 0);
-    assert.equal(
-      dump.stderr,
-      `reading from file ${path}, link-type EN10MB (Ethernet), snapshot length 262144\n`,
-    );
-    assert.equal(dump.stdout.trim().split("\n").length, records.length);
-
-    const shark = run("tshark", [
-      "-r",
-      path,
-      "-T",
-      "fields",
-      "-e",
-      "frame.interface_name",
-      "-e",
-      "frame.cap_len",
-      "-e",
-      "frame.comment",
-    ]);
-    assert.equal(shark.status, 0);
-    assert.equal(shark.stderr, "");
-    assert.deepEqual(
-      shark.stdout.trim().split("\n"),
-      records.map((r, i) =>
-        [i % 2 === 0 ? "lo" : "lo-copy", r.capturedLength, `packet ${i}`].join("\t"),
-      ),
-    );
-
-    const hosts = run("tshark", ["-r", path, "-q", "-z", "hosts"]);
-    assert.equal(hosts.stderr, "");
-    assert.match(hosts.stdout, /^127\.0\.0\.1\tevnet-loopback$/m);
-    assert.match(hosts.stdout, /^::1\tevnet-six$/m);
-
-    const info = run("capinfos", [path]);
-    assert.equal(info.status, 0);
-    assert.equal(info.stderr, "");
-    assert.match(info.stdout, new RegExp(`Number of packets:\\s+${records.length}\\n`));
-    assert.match(info.stdout, /Capture comment:\s+made by the evnet test/);
-    assert.match(info.stdout, /Capture application:\s+evnet/);
-    assert.match(info.stdout, /Name = lo\n/);
-    assert.match(info.stdout, /Name = lo-copy\n/);
-    assert.match(info.stdout, /Comment = loopback/);
-    assert.match(info.stdout, /Time precision = microseconds \(6\)/);
-    assert.match(info.stdout, /Time precision = nanoseconds \(9\)/);
-  });
+  }
 
   test("a pcapng with different link types and two sections opens in tshark without warnings", () => {
     // libpcap (tcpdump -r) refuses interfaces whose link types differ, so only tshark here.
