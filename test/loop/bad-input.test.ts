@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Check, Child, EV, Io, Loop, Periodic, Signal, Stat, Timer } from "../../src/loop/index.js";
+import {
+  Check,
+  Child,
+  EV,
+  Io,
+  Loop,
+  Periodic,
+  RUN,
+  Signal,
+  Stat,
+  Timer,
+} from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
 import { assertBadArgument, expectNoFdLeak, testPipe, withLoop } from "./_util.js";
 
@@ -104,6 +115,49 @@ for (const backend of BACKENDS) {
         });
       });
     }
+
+    for (const bad of [Number.NaN, -1]) {
+      it(`a Periodic reschedule callback returning ${bad === -1 ? "a time before now" : bad}`, () => {
+        withLoop(backend, (loop) => {
+          // libev asserts here; without the assert its periodic loop would spin forever.
+          const p = new Periodic(
+            loop,
+            0,
+            0,
+            (_w, now) => (bad === -1 ? now - 1 : bad),
+            () => {},
+          );
+          assert.throws(
+            () => {
+              p.start();
+              loop.run(RUN.NOWAIT);
+            },
+            (err: unknown) => err instanceof RangeError && /reschedule/i.test(err.message),
+          );
+          p.stop();
+          assertUsable(loop);
+        });
+      });
+    }
+
+    it("a reschedule callback that goes bad after firing leaves the loop consistent", () => {
+      withLoop(backend, (loop) => {
+        let calls = 0;
+        const p = new Periodic(
+          loop,
+          0,
+          0,
+          (_w, now) => (++calls === 1 ? now + 0.001 : Number.NaN),
+          () => {},
+        );
+        p.start();
+        assert.throws(() => loop.run(), RangeError);
+        assert.equal(loop.depth, 0);
+        loop.verify();
+        p.stop();
+        assertUsable(loop);
+      });
+    });
 
     for (const sig of ["SIGFOO", "", "USR9"]) {
       it(`Signal with unknown name "${sig}"`, () => {

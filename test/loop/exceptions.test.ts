@@ -25,6 +25,7 @@ for (const backend of BACKENDS) {
         assert.equal(t.active, false);
         assert.equal(t.pending, false);
         assert.equal(loop.pendingCount, 0);
+        loop.verify();
         let fired = false;
         new Timer(loop, 0.001, 0, () => {
           fired = true;
@@ -49,6 +50,7 @@ for (const backend of BACKENDS) {
         assert.equal(b.pending, false);
         assert.equal(a.pending, true);
         assert.equal(loop.pendingCount, 1);
+        loop.verify();
         loop.run(RUN.NOWAIT);
         assert.deepEqual(log, ["B", "A"]);
         assert.equal(loop.pendingCount, 0);

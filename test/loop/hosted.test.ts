@@ -108,6 +108,32 @@ for (const backend of BACKENDS) {
       });
     });
 
+    it("two loops can be hosted at the same time", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        await withLoopAsync(backend, async (other) => {
+          const log: string[] = [];
+          new Timer(loop, 0.004, 0, () => log.push("loop")).start();
+          new Timer(other, 0.001, 0, () => log.push("other")).start();
+          assert.deepEqual(await Promise.all([loop.host(), other.host()]), [false, false]);
+          assert.deepEqual([...log].sort(), ["loop", "other"]);
+        });
+      });
+    });
+
+    it("a hosted callback may run another loop in owned mode", async () => {
+      await withLoopAsync(backend, async (loop) => {
+        await withLoopAsync(backend, async (other) => {
+          const log: string[] = [];
+          new Timer(loop, 0.001, 0, () => {
+            new Timer(other, 0.001, 0, () => log.push("owned timer")).start();
+            log.push(`owned run returned ${other.run()}`);
+          }).start();
+          assert.equal(await loop.host(), false);
+          assert.deepEqual(log, ["owned timer", "owned run returned false"]);
+        });
+      });
+    });
+
     it("depth is 1 in hosted callbacks and 0 once host() has resolved", async () => {
       await withLoopAsync(backend, async (loop) => {
         const depths: number[] = [];

@@ -298,6 +298,21 @@ for (const backend of BACKENDS) {
       });
     });
 
+    it("a callback may run another loop to completion", () => {
+      withLoop(backend, (loop) => {
+        withLoop(backend, (other) => {
+          const log: string[] = [];
+          new Timer(loop, 0, 0, () => {
+            new Timer(other, 0.002, 0, () => log.push(`other depth ${other.depth}`)).start();
+            log.push(`other returned ${other.run()}`);
+            log.push(`depth ${loop.depth}`);
+          }).start();
+          loop.run();
+          assert.deepEqual(log, ["other depth 1", "other returned false", "depth 1"]);
+        });
+      });
+    });
+
     it("iteration counts polls, one per RUN.NOWAIT", () => {
       withLoop(backend, (loop) => {
         const start = loop.iteration;

@@ -155,6 +155,26 @@ for (const backend of BACKENDS) {
       });
     });
 
+    it("a signal can be watched by one loop at a time, as in libev", () => {
+      withLoop(backend, (loop) => {
+        withLoop(backend, (other) => {
+          const first = new Signal(loop, SIGUSR2, () => {});
+          first.start();
+          assert.throws(() => new Signal(other, SIGUSR2, () => {}).start(), /SIGUSR2|12/);
+          first.stop();
+          let calls = 0;
+          const second = new Signal(other, SIGUSR2, (w) => {
+            calls++;
+            w.stop();
+          });
+          second.start();
+          kill(getpid(), SIGUSR2);
+          other.run();
+          assert.equal(calls, 1);
+        });
+      });
+    });
+
     it("after stop() the signal goes back to Node's own handler", async () => {
       await withLoopAsync(backend, async (loop) => {
         let nodeCalls = 0;
@@ -171,8 +191,11 @@ for (const backend of BACKENDS) {
           loop.run();
           assert.equal(loopCalls, 1);
           const delivered = once(process, "SIGUSR2");
+          // Node's signal handles do not keep its loop alive; this timer does, meanwhile.
+          const keepAlive = setTimeout(() => {}, 10_000);
           kill(getpid(), SIGUSR2);
           await delivered;
+          clearTimeout(keepAlive);
           assert.equal(loopCalls, 1);
           assert.equal(nodeCalls, 1);
         } finally {

@@ -215,7 +215,10 @@ for (const backend of BACKENDS) {
       // ev.pod, "Be smart about timeouts", method 2.
       withLoop(backend, (loop) => {
         const log: string[] = [];
-        const timeout = new Timer(loop, 0, 0.25, () => log.push("timeout"));
+        const timeout = new Timer(loop, 0, 0.25, (w) => {
+          log.push("timeout");
+          w.stop();
+        });
         timeout.again();
         let activity = 0;
         const busy = new Timer(loop, 0.002, 0.002, (w) => {
