@@ -39,7 +39,20 @@ function defaultWarning(warning: CaptureFileError): void {
 /**
  * A capture file opened for reading; pull records with next(). The parser is exposed for
  * what the file says besides packets: `reader.parser.interfaces`, `.sections`,
- * `.nameResolution`, `.pcapHeader`.
+ * `.nameResolution`, `.statistics`, `.pcapHeader`. In a hot loop next() costs less than
+ * iterating readCaptureFile's generator (about 100 ms against 130 ms per million records
+ * in bench/packet/file/read.ts).
+ *
+ * @example
+ * ```ts
+ * const reader = new CaptureFileReader("trace.pcapng");
+ * try {
+ *   for (let rec = reader.next(); rec !== null; rec = reader.next()) count(rec);
+ *   console.log(reader.parser.interfaces.map((i) => i.name));
+ * } finally {
+ *   reader.close();
+ * }
+ * ```
  */
 export class CaptureFileReader {
   readonly parser: CaptureParser;
@@ -104,6 +117,12 @@ export function* readCaptureFile(
 /**
  * Parses a whole capture held in memory. Records are views into `bytes` (no copy) unless
  * `copy` is set. A truncated last record goes to `onWarning` (or is thrown with `strict`).
+ *
+ * @example
+ * ```ts
+ * const records = readCaptureBytes(readFileSync("trace.pcap"));
+ * console.log(records.length, records[0]?.linkType);
+ * ```
  */
 export function readCaptureBytes(
   bytes: Uint8Array,
