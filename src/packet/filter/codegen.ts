@@ -864,7 +864,10 @@ class Lowerer {
     ) {
       throw new FilterError("FILTER_OUT_OF_RANGE", "shift by more than 31 bits", position);
     }
-    const cond = and(left.cond, right.cond);
+    // libpcap's gen_arth keeps only the left operand's conditions: in `ether[0] + ip[8]`
+    // the "is IPv4" test of ip[8] is dropped and the byte is read from any packet. tcpdump's
+    // behaviour is the reference, so the quirk is reproduced.
+    const cond = left.cond;
     const alu = ALU_OPS[op];
     // Constants that would divide by zero or shift out everything stay run-time operations.
     const foldable = (k: number) =>
