@@ -431,17 +431,17 @@ export class CaptureParser {
     const dataStart = p + headerLength;
     this.start = p + total;
     this.recordCount++;
-    return {
-      interfaceId: 0,
-      linkType: this.pcapLinkType,
+    return makeRecord(
+      0,
+      this.pcapLinkType,
       seconds,
-      nanos: frac * this.fracToNanos,
+      frac * this.fracToNanos,
       capturedLength,
-      originalLength: v.getUint32(p + 12, le),
-      data: this.packetBytes(dataStart, capturedLength),
-      comment: undefined,
-      flags: undefined,
-    };
+      v.getUint32(p + 12, le),
+      this.packetBytes(dataStart, capturedLength),
+      undefined,
+      undefined,
+    );
   }
 
   /** A record, null when starved, or undefined after a block that holds no packet. */
@@ -559,17 +559,17 @@ export class CaptureParser {
     }
     this.start = p + length;
     this.recordCount++;
-    return {
+    return makeRecord(
       interfaceId,
-      linkType: this.ifLinkType[interfaceId]!,
-      seconds: scale.seconds,
-      nanos: scale.nanos,
+      this.ifLinkType[interfaceId]!,
+      scale.seconds,
+      scale.nanos,
       capturedLength,
-      originalLength: v.getUint32(p + 24, le),
-      data: this.packetBytes(dataStart, capturedLength),
+      v.getUint32(p + 24, le),
+      this.packetBytes(dataStart, capturedLength),
       comment,
       flags,
-    };
+    );
   }
 
   private readSimplePacketBlock(p: number, length: number): PacketRecord {
@@ -590,17 +590,17 @@ export class CaptureParser {
     const dataStart = p + 12;
     this.start = p + length;
     this.recordCount++;
-    return {
-      interfaceId: 0,
-      linkType: this.ifLinkType[0]!,
-      seconds: 0,
-      nanos: 0,
+    return makeRecord(
+      0,
+      this.ifLinkType[0]!,
+      0,
+      0,
       capturedLength,
       originalLength,
-      data: this.packetBytes(dataStart, capturedLength),
-      comment: undefined,
-      flags: undefined,
-    };
+      this.packetBytes(dataStart, capturedLength),
+      undefined,
+      undefined,
+    );
   }
 
   private readSectionHeader(p: number, length: number): void {
@@ -830,6 +830,34 @@ export class CaptureParser {
   private optionString(): string {
     return decodeString(this.buf, this.optStart, this.optStart + this.optLength);
   }
+}
+
+/**
+ * Every record comes from this one place, so all records share one hidden class and the
+ * code that consumes them stays monomorphic whichever format they were read from.
+ */
+function makeRecord(
+  interfaceId: number,
+  linkType: number,
+  seconds: number,
+  nanos: number,
+  capturedLength: number,
+  originalLength: number,
+  data: Uint8Array,
+  comment: string | undefined,
+  flags: number | undefined,
+): PacketRecord {
+  return {
+    interfaceId,
+    linkType,
+    seconds,
+    nanos,
+    capturedLength,
+    originalLength,
+    data,
+    comment,
+    flags,
+  };
 }
 
 function joinComment(previous: string | undefined, next: string): string {
