@@ -132,25 +132,27 @@ function casesFor(rep) {
   }
   for (const n of SIZES) {
     const ioArgs = [String(n), String(iters), String(WARMUP)];
+    const owned = [process.execPath, ...nodeArgs, ioJs, "epoll", ...ioArgs, "owned"];
+    const hosted = [process.execPath, ...nodeArgs, ioJs, "epoll", ...ioArgs, "hosted"];
     if (only.has("io")) {
       cases.push([`io/raw/${n}/floor`, [path.join(buildDir, "io"), "raw", ...ioArgs]]);
       for (const backend of BACKENDS) {
         if (backend === "select" && n > SELECT_MAX_N) continue;
-        pair(
-          [`io/${backend}/${n}/libev`, [path.join(buildDir, "io"), backend, ...ioArgs]],
-          [
-            `io/${backend}/${n}/evnet`,
-            [process.execPath, ...nodeArgs, ioJs, backend, ...ioArgs, "owned"],
-          ],
-        );
+        const c = [`io/${backend}/${n}/libev`, [path.join(buildDir, "io"), backend, ...ioArgs]];
+        const js = [
+          `io/${backend}/${n}/evnet`,
+          [process.execPath, ...nodeArgs, ioJs, backend, ...ioArgs, "owned"],
+        ];
+        // Hosted runs next to its owned twin, so that the pair sees the same machine load.
+        if (backend === "epoll" && only.has("hosted")) {
+          const h = [`hosted/${n}/hosted`, hosted];
+          cases.push(...(rep % 2 === 0 ? [c, js, h] : [h, js, c]));
+        } else {
+          pair(c, js);
+        }
       }
-    }
-    if (only.has("hosted")) {
-      const owned = [process.execPath, ...nodeArgs, ioJs, "epoll", ...ioArgs, "owned"];
-      const hosted = [process.execPath, ...nodeArgs, ioJs, "epoll", ...ioArgs, "hosted"];
-      // When the io part ran, its evnet epoll case is the owned figure; otherwise run one.
-      if (only.has("io")) cases.push([`hosted/${n}/hosted`, hosted]);
-      else pair([`io/epoll/${n}/evnet`, owned], [`hosted/${n}/hosted`, hosted]);
+    } else if (only.has("hosted")) {
+      pair([`io/epoll/${n}/evnet`, owned], [`hosted/${n}/hosted`, hosted]);
     }
   }
   return cases;
@@ -181,22 +183,36 @@ for (let rep = 0; rep < reps; rep++) {
     }
     const value = r.nsPerOp ?? r.usPerIter;
     process.stderr.write(`${value}\n`);
-    if (!results.has(key)) results.set(key, []);
-    results.get(key).push(value);
+    if (!results.has(key)) results.set(key, new Array(reps).fill(undefined));
+    results.get(key)[rep] = value;
   }
 }
 
 // ---- report --------------------------------------------------------------------------
 
 const fmt = (x, digits = 1) => (x === undefined ? "—" : x.toFixed(digits));
-const med = (key) => (results.has(key) ? median(results.get(key)) : undefined);
+const valuesOf = (key) => (results.get(key) ?? []).filter((x) => x !== undefined);
+const med = (key) => (valuesOf(key).length ? median(valuesOf(key)) : undefined);
 function cell(key, digits = 1) {
-  const xs = results.get(key);
-  if (!xs) return "failed";
+  const xs = valuesOf(key);
+  if (!xs.length) return "failed";
   if (xs.length === 1) return fmt(xs[0], digits);
   return `${fmt(median(xs), digits)} (${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)})`;
 }
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
+/**
+ * The median of per-repetition ratios: the two cases of a pair ran back to back, so each
+ * ratio saw one machine load; on a shared machine that is steadier than a ratio of medians.
+ */
+function pairedRatio(numKey, denKey) {
+  const num = results.get(numKey) ?? [];
+  const den = results.get(denKey) ?? [];
+  const rs = [];
+  for (let i = 0; i < reps; i++) {
+    if (num[i] !== undefined && den[i] !== undefined) rs.push(num[i] / den[i]);
+  }
+  return rs.length ? median(rs) : undefined;
+}
 const verdict = (r, target) => (r === undefined ? "—" : r <= target ? "met" : "missed");
 
 const out = [];
@@ -208,14 +224,14 @@ out.push(
   `machine: ${cpus.length} x ${cpus[0]?.model ?? "?"}, Linux ${os.release()}, Node ${process.version}`,
 );
 out.push(
-  `repetitions: ${reps}; cells are the median over repetitions (min–max); I/O: ${iters} timed iterations after ${WARMUP} warm-up, median per iteration`,
+  `repetitions: ${reps}; cells are the median over repetitions (min–max), ratios the median of per-repetition ratios; I/O: ${iters} timed iterations after ${WARMUP} warm-up, median per iteration`,
 );
 
 if (only.has("timers")) {
   out.push("", "### Timers (ns per start or stop; target evnet/libev <= 4)", "");
   out.push("| case | libev | evnet | evnet/libev | target |", "|---|---|---|---|---|");
   for (const which of ["pool", "deep"]) {
-    const r = ratio(med(`timers/${which}/evnet`), med(`timers/${which}/libev`));
+    const r = pairedRatio(`timers/${which}/evnet`, `timers/${which}/libev`);
     const label = which === "pool" ? "pool of 1,000, start then stop" : "100,000 active, churn";
     out.push(
       `| ${label} | ${cell(`timers/${which}/libev`)} | ${cell(`timers/${which}/evnet`)} | ${fmt(r, 2)} | ${verdict(r, 4)} |`,
@@ -241,7 +257,7 @@ if (only.has("io")) {
       }
       const c = med(`io/${backend}/${n}/libev`);
       const js = med(`io/${backend}/${n}/evnet`);
-      const r = ratio(js, c);
+      const r = pairedRatio(`io/${backend}/${n}/evnet`, `io/${backend}/${n}/libev`);
       const target = n === 10000 && backend === "epoll" ? ` (${verdict(r, 3)})` : "";
       const extra = c === undefined || js === undefined ? undefined : ((js - c) * 1e3) / 100;
       out.push(
@@ -284,7 +300,7 @@ if (only.has("hosted")) {
     "|---|---|---|---|---|",
   );
   for (const n of SIZES) {
-    const r = ratio(med(`hosted/${n}/hosted`), med(`io/epoll/${n}/evnet`));
+    const r = pairedRatio(`hosted/${n}/hosted`, `io/epoll/${n}/evnet`);
     out.push(
       `| ${n} | ${cell(`io/epoll/${n}/evnet`)} | ${cell(`hosted/${n}/hosted`)} | ${fmt(r, 2)} | ${verdict(r, 1.25)} |`,
     );
