@@ -378,7 +378,7 @@ class Lowerer {
       return and(this.linkType(ETHERTYPE_IPV6), this.cmp(BPF_B, this.nl(24), 255));
     throw new FilterError(
       "FILTER_BAD_QUALIFIER",
-      "only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel",
+      "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel",
       position,
     );
   }
@@ -925,7 +925,7 @@ class Lowerer {
       return result(absolute(this.nl(40)), cond);
     }
     const transport = TRANSPORT_ABBREVIATIONS.get(proto);
-    if (transport !== undefined && transport.v4) {
+    if (transport?.v4) {
       // Transport offsets apply to IPv4 only, past the IP header's variable length.
       const cond = and(
         and(this.linkType(ETHERTYPE_IP), this.cmp(BPF_B, this.nl(9), transport.number)),

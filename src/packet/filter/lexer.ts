@@ -64,10 +64,10 @@ function macAt(src: string, start: number): string {
 
 function ipv6At(src: string, start: number): string {
   const run = IPV6_RUN.exec(src.slice(start));
-  if (!run || !run[0].includes(":")) return "";
+  if (!run?.[0].includes(":")) return "";
   // Shrink to the longest prefix that is an IPv6 address (so "::1]" or "fe80::/10" work).
-  for (let end = run[0].length; end >= 2; end--) {
-    const text = run[0].slice(0, end);
+  for (let end = run![0].length; end >= 2; end--) {
+    const text = run![0].slice(0, end);
     if (isIPv6Text(text)) return text;
   }
   return "";

@@ -10,11 +10,17 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { bpfRun, compileBpfToJs } from "../../../src/packet/bpf/index.js";
+import { bpfRun, compileBpfToJs, disassemble } from "../../../src/packet/bpf/index.js";
+import { PcapWriter } from "../../../src/packet/file/index.js";
 import { compileFilter, FilterError } from "../../../src/packet/filter/index.js";
 import { craftedCaptures, writeCrafted } from "./_crafted.js";
 import { COMMON_EXPRESSIONS, ETHERNET_EXPRESSIONS } from "./_expressions.js";
-import { type CapturePacket, loadCapture, tcpdumpVerdicts } from "./_tcpdump.js";
+import {
+  type CapturePacket,
+  loadCapture,
+  tcpdumpDisassembly,
+  tcpdumpVerdicts,
+} from "./_tcpdump.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = [
@@ -135,3 +141,38 @@ for (const capture of craftedCaptures()) {
     await checkCapture(path, expressions);
   });
 }
+
+// Identical programs are a bonus, not the requirement; these simple ones come out the same
+// as libpcap 1.10's, instruction for instruction.
+const SAME_AS_TCPDUMP: [number, string][] = [
+  [1, "ip"],
+  [1, "host 1.2.3.4"],
+  [1, "tcp port 80"],
+  [1, "udp[0:2] = 53"],
+  [1, "vlan 10 and ip"],
+  [1, "ip or vlan 10 and ip"],
+  [1, "ether host 1:2:3:4:5:6"],
+  [1, "net fe80::/10"],
+  [1, "host ::1"],
+  [1, "icmp6[icmp6type] = icmp6-echo"],
+  [1, "tcp[tcpflags] & (tcp-rst|tcp-ack) == (tcp-rst|tcp-ack)"],
+  [1, "ether[0] & 1 = 0 and ip[16] >= 224"],
+  [1, "proto 6"],
+  [113, "tcp port 80"],
+  [276, "host 1.2.3.4"],
+  [101, "tcp[13] = 2"],
+  [0, "ip6"],
+];
+
+test("simple programs are identical to tcpdump -d", async () => {
+  for (const [linkType, expression] of SAME_AS_TCPDUMP) {
+    const path = join(tmp, `empty-${linkType}.pcap`);
+    new PcapWriter(path, { linkType }).close();
+    const expected = await tcpdumpDisassembly(path, expression);
+    assert.equal(
+      disassemble(compileFilter(expression, { linkType })),
+      expected,
+      `${linkType}: ${expression}`,
+    );
+  }
+});
