@@ -68,8 +68,9 @@ for (const backend of BACKENDS) {
           if (nodeTimerFired) w.stop();
         }).start();
         assert.equal(await loop.host(), false);
+        // host() could only resolve after Node's timer ran: the ticker stops on that alone.
         assert.equal(nodeTimerFired, true);
-        assert.ok(polls > 1);
+        assert.ok(polls >= 1);
       });
     });
 
@@ -84,8 +85,11 @@ for (const backend of BACKENDS) {
           calls++;
           if (nodeTimerFired) w.stop();
         }).start();
+        // The idle stops only once Node's timer has run: an idle that kept Node's loop from
+        // turning would never get there.
         assert.equal(await loop.host(), false);
-        assert.ok(calls > 1);
+        assert.equal(nodeTimerFired, true);
+        assert.ok(calls >= 1);
       });
     });
 

@@ -62,15 +62,17 @@ for (const backend of BACKENDS) {
           log.push("inner");
           loop.break();
         });
+        // Started only once the inner run is over, so that it cannot be pending before.
+        const later = new Timer(loop, 0.001, 0, () => {
+          log.push("outer goes on");
+          far.stop();
+        });
         new Timer(loop, 0, 0, () => {
           inner.start();
           loop.run();
           inner.stop();
           log.push("inner returned");
-        }).start();
-        new Timer(loop, 0.005, 0, () => {
-          log.push("outer goes on");
-          far.stop();
+          later.start();
         }).start();
         assert.equal(loop.run(), false);
         assert.deepEqual(log, ["inner", "inner returned", "outer goes on"]);
@@ -153,15 +155,16 @@ for (const backend of BACKENDS) {
           log.push(`inner@${loop.depth}`);
           if (++innerCalls === 2) loop.break(BREAK.ONE);
         });
+        const later = new Timer(loop, 0.001, 0, () => {
+          log.push(`later timer@${loop.depth}`);
+          far.stop();
+        });
         new Timer(loop, 0, 0, () => {
           innerIdle.start();
           const innerResult = loop.run();
           innerIdle.stop();
           log.push(`inner returned ${innerResult}`);
-        }).start();
-        new Timer(loop, 0.005, 0, () => {
-          log.push(`later timer@${loop.depth}`);
-          far.stop();
+          later.start();
         }).start();
         const outerResult = loop.run();
         assert.deepEqual(log, ["inner@2", "inner@2", "inner returned true", "later timer@1"]);
@@ -179,14 +182,14 @@ for (const backend of BACKENDS) {
           log.push(`inner@${loop.depth}`);
           loop.break(BREAK.ALL);
         });
+        const later = new Timer(loop, 0.001, 0, () => log.push("later timer"));
         new Timer(loop, 0, 0, () => {
           innerIdle.start();
           const innerResult = loop.run();
           innerIdle.stop();
           log.push(`inner returned ${innerResult}`);
+          later.start();
         }).start();
-        const later = new Timer(loop, 0.005, 0, () => log.push("later timer"));
-        later.start();
         const outerResult = loop.run();
         assert.deepEqual(log, ["inner@2", "inner returned true"]);
         assert.equal(outerResult, true);
