@@ -204,15 +204,16 @@ const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b)
  * The median of per-repetition ratios: the two cases of a pair ran back to back, so each
  * ratio saw one machine load; on a shared machine that is steadier than a ratio of medians.
  */
-function pairedRatio(numKey, denKey) {
-  const num = results.get(numKey) ?? [];
-  const den = results.get(denKey) ?? [];
-  const rs = [];
+function paired(aKey, bKey, combine) {
+  const a = results.get(aKey) ?? [];
+  const b = results.get(bKey) ?? [];
+  const xs = [];
   for (let i = 0; i < reps; i++) {
-    if (num[i] !== undefined && den[i] !== undefined) rs.push(num[i] / den[i]);
+    if (a[i] !== undefined && b[i] !== undefined) xs.push(combine(a[i], b[i]));
   }
-  return rs.length ? median(rs) : undefined;
+  return xs.length ? median(xs) : undefined;
 }
+const pairedRatio = (numKey, denKey) => paired(numKey, denKey, (x, y) => x / y);
 const verdict = (r, target) => (r === undefined ? "—" : r <= target ? "met" : "missed");
 
 const out = [];
@@ -224,7 +225,7 @@ out.push(
   `machine: ${cpus.length} x ${cpus[0]?.model ?? "?"}, Linux ${os.release()}, Node ${process.version}`,
 );
 out.push(
-  `repetitions: ${reps}; cells are the median over repetitions (min–max), ratios the median of per-repetition ratios; I/O: ${iters} timed iterations after ${WARMUP} warm-up, median per iteration`,
+  `repetitions: ${reps}; cells are the median over repetitions (min–max), ratios and differences the median of per-repetition ones; I/O: ${iters} timed iterations after ${WARMUP} warm-up, median per iteration`,
 );
 
 if (only.has("timers")) {
@@ -255,11 +256,14 @@ if (only.has("io")) {
         out.push(`| ${n} | select | skipped: fds >= FD_SETSIZE (1024) | | | | |`);
         continue;
       }
-      const c = med(`io/${backend}/${n}/libev`);
-      const js = med(`io/${backend}/${n}/evnet`);
       const r = pairedRatio(`io/${backend}/${n}/evnet`, `io/${backend}/${n}/libev`);
       const target = n === 10000 && backend === "epoll" ? ` (${verdict(r, 3)})` : "";
-      const extra = c === undefined || js === undefined ? undefined : ((js - c) * 1e3) / 100;
+      // µs per iteration of 100 events -> ns per event
+      const extra = paired(
+        `io/${backend}/${n}/evnet`,
+        `io/${backend}/${n}/libev`,
+        (x, y) => ((x - y) * 1e3) / 100,
+      );
       out.push(
         `| ${n} | ${backend} | ${cell(`io/${backend}/${n}/libev`)} | ${cell(`io/${backend}/${n}/evnet`)} | ${fmt(r, 2)}${target} | ${fmt(extra, 0)} | ${cell(`io/raw/${n}/floor`)} |`,
       );
