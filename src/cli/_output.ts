@@ -11,6 +11,8 @@ import { writeSync } from "node:fs";
 
 /** Bytes gathered before a write: large enough to amortise the call, small enough for cache. */
 const DEFAULT_CHUNK = 256 * 1024;
+/** The most bytes one UTF-16 code unit can take in UTF-8. */
+const MAX_UTF8_PER_UNIT = 3;
 
 /** A 1 ms sleep for a descriptor another process left non-blocking (EAGAIN). */
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
@@ -18,27 +20,51 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 export class ChunkedOutput {
   /** True once the reader of the descriptor has gone (EPIPE). */
   closed = false;
-  private pending = "";
   private readonly fd: number;
-  private readonly chunkChars: number;
+  private readonly buffer: Buffer;
+  private used = 0;
+  private readonly flushEach: boolean;
 
-  /** `chunkChars` 0 writes on every call (line-buffered, like tcpdump -l). */
-  constructor(fd: number, chunkChars = DEFAULT_CHUNK) {
+  /**
+   * `lineBuffered` writes after every call (like tcpdump -l). Text is encoded into one
+   * reused buffer as it comes: measured on 300,000 tcpdump-style lines, appending to a
+   * string and encoding it per chunk took 10 times as long, mostly flattening the rope.
+   */
+  constructor(fd: number, options: { lineBuffered?: boolean; chunkBytes?: number } = {}) {
     this.fd = fd;
-    this.chunkChars = chunkChars;
+    this.buffer = Buffer.allocUnsafe(options.chunkBytes ?? DEFAULT_CHUNK);
+    this.flushEach = options.lineBuffered ?? false;
   }
 
-  /** Appends text; writes the chunk out once it is large enough. */
+  /** Appends `text` and a newline. */
+  line(text: string): void {
+    this.write(text);
+    if (this.used === this.buffer.length) this.flush();
+    this.buffer[this.used++] = 10;
+    if (this.flushEach) this.flush();
+  }
+
+  /** Appends text; writes the chunk out once the next text might not fit. */
   write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= this.chunkChars) this.flush();
+    const worst = text.length * MAX_UTF8_PER_UNIT;
+    if (worst > this.buffer.length - this.used) {
+      this.flush();
+      if (worst > this.buffer.length) {
+        this.send(Buffer.from(text, "utf8"));
+        return;
+      }
+    }
+    this.used += this.buffer.write(text, this.used, "utf8");
   }
 
   /** Writes out everything gathered so far. */
   flush(): void {
-    if (this.pending === "") return;
-    const bytes = Buffer.from(this.pending, "utf8");
-    this.pending = "";
+    if (this.used === 0) return;
+    this.send(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private send(bytes: Uint8Array): void {
     if (!this.closed) this.closed = !writeFully(this.fd, bytes);
   }
 }

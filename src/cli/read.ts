@@ -53,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (opts.help) {
     const out = new ChunkedOutput(1);
-    out.write(`${READ_USAGE}\n`);
+    out.line(READ_USAGE);
     out.flush();
     return 0;
   }
@@ -225,7 +225,7 @@ function readCapture(opts: ReadOptions): number {
 
 function makeSink(opts: ReadOptions, parser: CaptureParser): PacketSink {
   if (opts.writeTo !== null) return new CaptureSink(openCaptureOutput(opts.writeTo, parser), opts);
-  const out = new ChunkedOutput(1, opts.lineBuffered ? 0 : undefined);
+  const out = new ChunkedOutput(1, { lineBuffered: opts.lineBuffered });
   return opts.json ? new JsonSink(out, parser) : new LineSink(out, opts);
 }
 
@@ -264,7 +264,6 @@ class LineSink implements PacketSink {
   private readonly quiet: boolean;
   private readonly hex: 0 | 1 | 2;
   private readonly ascii: boolean;
-  private readonly flushEach: boolean;
 
   constructor(out: ChunkedOutput, opts: ReadOptions) {
     this.out = out;
@@ -273,7 +272,6 @@ class LineSink implements PacketSink {
     this.quiet = opts.quiet;
     this.hex = opts.hex;
     this.ascii = opts.ascii;
-    this.flushEach = opts.lineBuffered;
   }
 
   get stopped(): boolean {
@@ -289,8 +287,7 @@ class LineSink implements PacketSink {
       const start = this.hex === 1 ? linkHeaderEnd(pkt) : 0;
       line += hexDump(record.data, start, record.data.length, this.ascii);
     }
-    this.out.write(`${line}\n`);
-    if (this.flushEach) this.out.flush();
+    this.out.line(line);
   }
 
   finish(): void {
@@ -321,7 +318,9 @@ class JsonSink implements PacketSink {
     if (this.pcapng) head += `,"interfaceId":${record.interfaceId}`;
     if (record.comment !== undefined) head += `,"comment":${JSON.stringify(record.comment)}`;
     if (record.flags !== undefined) head += `,"flags":${record.flags}`;
-    this.out.write(`${head},${JSON.stringify(pkt).slice(1)}\n`);
+    this.out.write(head);
+    this.out.write(",");
+    this.out.line(JSON.stringify(pkt).slice(1));
   }
 
   finish(): void {
