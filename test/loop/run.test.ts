@@ -293,11 +293,15 @@ for (const backend of BACKENDS) {
           loop.run(RUN.NOWAIT);
           log.push("C ends");
         });
+        const prepare = new Prepare(loop, () => log.push("prepare"));
+        prepare.start();
         loop.feedEvent(a, EV.CUSTOM);
         loop.feedEvent(b, EV.CUSTOM);
         loop.feedEvent(c, EV.CUSTOM);
         loop.invokePending();
-        assert.deepEqual(log, ["C begins", "B", "A", "C ends"]);
+        // B and A come before the nested run's first prepare, not after it.
+        assert.deepEqual(log, ["C begins", "B", "A", "prepare", "C ends"]);
+        prepare.stop();
       });
     });
 

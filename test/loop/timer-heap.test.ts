@@ -1,6 +1,6 @@
 /**
  * A model-based property test of the timer heap: random sequences of start, stop, again and
- * set on a dozen timers, checked against a plain model of libev's rules (stop keeps the time
+ * set on eight timers, checked against a plain model of libev's rules (stop keeps the time
  * left, start adds now back, again() restarts at `repeat` or stops). `now` never moves during
  * the commands, so every deadline is known exactly; then one non-blocking iteration must fire
  * exactly the expired timers, earliest deadline first.
@@ -12,7 +12,7 @@ import { RUN, Timer } from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
 import { expectNoFdLeak, sleepMs, withLoop } from "./_util.js";
 
-const TIMERS = 12;
+const TIMERS = 8;
 const US = 1e-6;
 
 type Op = { op: "start" | "stop" | "again" | "set"; i: number };
@@ -31,13 +31,22 @@ const scenario = fc.record({
     maxLength: TIMERS,
   }),
   // 0 (one-shot) or a repeat long enough never to expire during the test.
-  repeats: fc.array(fc.constantFrom(0, 0, 1, 2), { minLength: TIMERS, maxLength: TIMERS }),
+  repeats: fc.array(fc.constantFrom(0, 1, 2), { minLength: TIMERS, maxLength: TIMERS }),
   ops: fc.array(
     fc.record({
-      op: fc.constantFrom("start", "start", "stop", "again", "set") as fc.Arbitrary<Op["op"]>,
+      // Weighted towards start and again, which move nodes inside a populated heap.
+      op: fc.constantFrom(
+        "start",
+        "start",
+        "start",
+        "again",
+        "again",
+        "stop",
+        "set",
+      ) as fc.Arbitrary<Op["op"]>,
       i: fc.nat(TIMERS - 1),
     }),
-    { maxLength: 80 },
+    { minLength: 5, maxLength: 60 },
   ),
 });
 
@@ -107,7 +116,7 @@ for (const backend of BACKENDS) {
             for (const t of timers) t.stop();
           });
         }),
-        { numRuns: 40 },
+        { numRuns: 100 },
       );
     });
   });

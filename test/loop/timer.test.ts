@@ -67,13 +67,18 @@ for (const backend of BACKENDS) {
       // libev: ev_at += repeat, and if that is still in the past, ev_at = now.
       withLoop(backend, (loop) => {
         const iterations: number[] = [];
+        const remaining: number[] = [];
         new Timer(loop, 0.001, 0.001, (w) => {
           iterations.push(loop.iteration);
+          remaining.push(w.remaining());
           if (iterations.length === 1) sleepMs(20);
           if (iterations.length === 4) w.stop();
         }).start();
         loop.run();
         assert.equal(new Set(iterations).size, iterations.length);
+        // The firing after the stall was rescheduled to exactly `now`, not to a later slot of
+        // the original 1 ms grid.
+        assert.equal(remaining[1], 0);
       });
     });
 
@@ -193,6 +198,24 @@ for (const backend of BACKENDS) {
         assert.equal(t.active, true);
         assert.ok(Math.abs(t.remaining() - 3) < EPS);
         t.stop();
+      });
+    });
+
+    it("again() moves the earliest timer behind later ones", () => {
+      withLoop(backend, (loop) => {
+        const log: string[] = [];
+        const first = new Timer(loop, 0.001, 5, () => log.push("first"));
+        const second = new Timer(loop, 0.002, 0, () => log.push("second"));
+        const third = new Timer(loop, 0.003, 0, () => log.push("third"));
+        first.start();
+        second.start();
+        third.start();
+        first.again();
+        sleepMs(5);
+        loop.run(RUN.NOWAIT);
+        assert.deepEqual(log, ["second", "third"]);
+        assert.equal(first.active, true);
+        first.stop();
       });
     });
 
