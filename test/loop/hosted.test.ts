@@ -2,15 +2,18 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { BREAK, EV, Idle, Io, RUN, Timer } from "../../src/loop/index.js";
+import { Async, BREAK, Check, EV, Idle, Io, RUN, Timer } from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
 import { testPipe, withLoopAsync } from "./_util.js";
+
+/** A lost wake-up leaves host() pending forever: fail the test instead of hanging the run. */
+const LIMIT = { timeout: 10_000 };
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 for (const backend of BACKENDS) {
   describe(`${backend}: hosted mode (host)`, () => {
-    it("host() with nothing active does one iteration and resolves false", async () => {
+    it("host() with nothing active does one iteration and resolves false", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const start = loop.iteration;
         const result = loop.host();
@@ -20,7 +23,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("a timer fires and host() resolves false when it was the last watcher", async () => {
+    it("a timer fires and host() resolves false when it was the last watcher", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const seen: number[] = [];
         new Timer(loop, 0.002, 0, (_w, revents) => seen.push(revents)).start();
@@ -29,7 +32,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("an await inside a callback resolves while the loop keeps running", async () => {
+    it("an await inside a callback resolves while the loop keeps running", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const log: string[] = [];
         let ticksWhileAwaiting = 0;
@@ -55,7 +58,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("Node timers fire during await loop.host()", async () => {
+    it("Node timers fire during await loop.host()", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         let nodeTimerFired = false;
         setTimeout(() => {
@@ -74,7 +77,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("active idle watchers keep host() turning without starving Node", async () => {
+    it("active idle watchers keep host() turning without starving Node", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         let nodeTimerFired = false;
         setTimeout(() => {
@@ -93,7 +96,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("io made readable by Node code wakes the hosted loop", async () => {
+    it("io made readable by Node code wakes the hosted loop", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const p = testPipe();
         try {
@@ -112,7 +115,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("two loops can be hosted at the same time", async () => {
+    it("two loops can be hosted at the same time", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         await withLoopAsync(backend, async (other) => {
           const log: string[] = [];
@@ -124,7 +127,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("a hosted callback may run another loop in owned mode", async () => {
+    it("a hosted callback may run another loop in owned mode", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         await withLoopAsync(backend, async (other) => {
           const log: string[] = [];
@@ -138,7 +141,84 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("depth is 1 in hosted callbacks and 0 once host() has resolved", async () => {
+    it("a timer started from Node code while host() waits is scheduled", LIMIT, async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const far = new Timer(loop, 100, 0, () => {});
+        far.start();
+        const log: string[] = [];
+        setTimeout(() => {
+          new Timer(loop, 0.001, 0, () => {
+            log.push("near");
+            far.stop();
+          }).start();
+        }, 2);
+        assert.equal(await loop.host(), false);
+        assert.deepEqual(log, ["near"]);
+      });
+    });
+
+    it("an io watcher started from Node code while host() waits is polled", LIMIT, async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const far = new Timer(loop, 100, 0, () => {});
+        far.start();
+        const p = testPipe();
+        try {
+          const seen: number[] = [];
+          setTimeout(() => {
+            new Io(loop, p.r, EV.READ, (w, revents) => {
+              seen.push(revents);
+              w.stop();
+              far.stop();
+            }).start();
+            setTimeout(() => p.fill(), 2);
+          }, 2);
+          assert.equal(await loop.host(), false);
+          assert.deepEqual(seen, [EV.READ]);
+        } finally {
+          p.close();
+        }
+      });
+    });
+
+    it("an event fed from Node code while host() waits is invoked", LIMIT, async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const far = new Timer(loop, 100, 0, () => {});
+        far.start();
+        const seen: number[] = [];
+        const target = new Check(loop, (_w, revents) => {
+          seen.push(revents);
+          far.stop();
+        });
+        setTimeout(() => loop.feedEvent(target, EV.CUSTOM), 2);
+        assert.equal(await loop.host(), false);
+        assert.deepEqual(seen, [EV.CUSTOM]);
+      });
+    });
+
+    it("async.send() from Node code wakes host()", LIMIT, async () => {
+      await withLoopAsync(backend, async (loop) => {
+        let calls = 0;
+        const a = new Async(loop, (w) => {
+          calls++;
+          w.stop();
+        });
+        a.start();
+        setTimeout(() => a.send(), 2);
+        assert.equal(await loop.host(), false);
+        assert.equal(calls, 1);
+      });
+    });
+
+    it("stopping the last watcher from Node code lets host() resolve", LIMIT, async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const far = new Timer(loop, 100, 0, () => assert.fail("far timer fired"));
+        far.start();
+        setTimeout(() => far.stop(), 2);
+        assert.equal(await loop.host(), false);
+      });
+    });
+
+    it("depth is 1 in hosted callbacks and 0 once host() has resolved", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const depths: number[] = [];
         new Timer(loop, 0.001, 0, () => depths.push(loop.depth)).start();
@@ -149,7 +229,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("break(ONE) resolves host() with true while watchers remain active", async () => {
+    it("break(ONE) resolves host() with true while watchers remain active", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const far = new Timer(loop, 100, 0, () => {});
         far.start();
@@ -160,7 +240,7 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("host(RUN.NOWAIT) and host(RUN.ONCE) behave as in owned mode", async () => {
+    it("host(RUN.NOWAIT) and host(RUN.ONCE) behave as in owned mode", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const far = new Timer(loop, 100, 0, () => {});
         far.start();
