@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  Async,
   Check,
   Child,
+  Cleanup,
   EV,
+  Fork,
+  Idle,
   Io,
   Loop,
   Periodic,
+  Prepare,
   RUN,
   Signal,
   Stat,
@@ -228,6 +233,42 @@ for (const backend of BACKENDS) {
         assert.ok(t.remaining() > 99);
         t.stop();
         assertUsable(loop);
+      });
+    });
+
+    it("every watcher type refuses set() while active and accepts it while inactive", () => {
+      withLoop(backend, (loop) => {
+        const p = testPipe();
+        try {
+          const noop = () => {};
+          const cases: Array<[string, { start(): void; stop(): void }, () => void]> = [];
+          const io = new Io(loop, p.r, EV.READ, noop);
+          cases.push(["Io", io, () => io.set(p.r, EV.READ)]);
+          const timer = new Timer(loop, 100, 0, noop);
+          cases.push(["Timer", timer, () => timer.set(100, 0)]);
+          const periodic = new Periodic(loop, 0, 100, null, noop);
+          cases.push(["Periodic", periodic, () => periodic.set(0, 100, null)]);
+          const signal = new Signal(loop, "SIGUSR2", noop);
+          cases.push(["Signal", signal, () => signal.set("SIGUSR2")]);
+          const child = new Child(loop, process.pid, 0, noop);
+          cases.push(["Child", child, () => child.set(process.pid, 0)]);
+          const stat = new Stat(loop, "/nonexistent/evnet", 100, noop);
+          cases.push(["Stat", stat, () => stat.set("/nonexistent/evnet", 100)]);
+          for (const W of [Idle, Prepare, Check, Fork, Cleanup, Async]) {
+            const w = new W(loop, noop);
+            cases.push([W.name, w, () => w.set()]);
+          }
+          for (const [name, w, set] of cases) {
+            set();
+            w.start();
+            assert.throws(set, Error, `${name}.set() while active`);
+            w.stop();
+            set();
+          }
+          assertUsable(loop);
+        } finally {
+          p.close();
+        }
       });
     });
 

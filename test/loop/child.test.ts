@@ -110,6 +110,25 @@ for (const backend of BACKENDS) {
       assert.equal((await exited)[0], 7);
     });
 
+    it("owned: SIGCHLD of a child nobody watches interrupts the poll harmlessly", async () => {
+      // Node's SIGCHLD handler makes epoll_wait/poll/select fail with EINTR; the loop must
+      // simply carry on and still fire its timer.
+      const child = spawnSh("sleep 0.01");
+      const exited = nodeExit(child);
+      withLoop(backend, (loop) => {
+        const g = guard(loop);
+        let fired = false;
+        new Timer(loop, 0.1, 0, () => {
+          fired = true;
+        }).start();
+        assert.equal(loop.run(), false);
+        g.dispose();
+        assert.equal(g.fired, false);
+        assert.equal(fired, true);
+      });
+      assert.equal((await exited)[0], 0);
+    });
+
     it("hosted: an exited child is reported with its status, and Node still sees it", async () => {
       const child = spawnSh("exit 3");
       const exited = nodeExit(child);

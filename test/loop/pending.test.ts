@@ -140,6 +140,20 @@ for (const backend of BACKENDS) {
       });
     });
 
+    it("a watcher carries any user data, and its callback receives the watcher itself", () => {
+      withLoop(backend, (loop) => {
+        const seen: unknown[] = [];
+        const w = new Check(loop, (cw) => seen.push(cw.data));
+        assert.equal(w.data, undefined);
+        const data = { conn: 7 };
+        w.data = data;
+        loop.feedEvent(w, EV.CUSTOM);
+        loop.invokePending();
+        assert.deepEqual(seen, [data]);
+        assert.equal(seen[0], data);
+      });
+    });
+
     it("fed events are invoked by run() like any other", () => {
       withLoop(backend, (loop) => {
         const log: number[] = [];

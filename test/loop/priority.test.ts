@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  Async,
   Check,
   EV,
   Idle,
@@ -10,9 +11,15 @@ import {
   Periodic,
   Prepare,
   RUN,
+  Signal,
   Timer,
 } from "../../src/loop/index.js";
+import { getpid, kill } from "../../src/sys/index.js";
 import { BACKENDS } from "./_backends.js";
+
+const SIGUSR1 = 10;
+const SIGUSR2 = 12;
+
 import { expectNoFdLeak, sleepMs, testPipe, withLoop } from "./_util.js";
 
 for (const backend of BACKENDS) {
@@ -77,6 +84,36 @@ for (const backend of BACKENDS) {
           assert.deepEqual(log, ["io@2", "check@0", "timer@-1", "periodic@-2"]);
           io.stop();
           check.stop();
+        } finally {
+          p.close();
+        }
+      });
+    });
+
+    it("signal and async callbacks run at their own priority, not their carrier fd's", () => {
+      // They arrive through an internal fd watcher of the highest priority whose callback
+      // feeds them; feeding restarts the scan, so each runs where its priority puts it.
+      // Observed with libev 4.33: sig@1 check@0 io@0 sig@-1 async@-2.
+      withLoop(backend, (loop) => {
+        const p = testPipe(true);
+        try {
+          const log: string[] = [];
+          const io = new Io(loop, p.r, EV.READ, () => log.push("io@0"));
+          const low = new Signal(loop, "SIGUSR2", () => log.push("sig@-1"));
+          low.priority = -1;
+          const high = new Signal(loop, "SIGUSR1", () => log.push("sig@1"));
+          high.priority = 1;
+          const async = new Async(loop, () => log.push("async@-2"));
+          async.priority = -2;
+          const check = new Check(loop, () => log.push("check@0"));
+          const all = [io, low, high, async, check];
+          for (const w of all) w.start();
+          kill(getpid(), SIGUSR2);
+          kill(getpid(), SIGUSR1);
+          async.send();
+          loop.run(RUN.ONCE);
+          assert.deepEqual(log, ["sig@1", "check@0", "io@0", "sig@-1", "async@-2"]);
+          for (const w of all) w.stop();
         } finally {
           p.close();
         }
