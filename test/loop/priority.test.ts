@@ -17,10 +17,10 @@ import {
 import { getpid, kill } from "../../src/sys/index.js";
 import { BACKENDS } from "./_backends.js";
 
+import { expectNoFdLeak, sleepMs, testPipe, withLoop } from "./_util.js";
+
 const SIGUSR1 = 10;
 const SIGUSR2 = 12;
-
-import { expectNoFdLeak, sleepMs, testPipe, withLoop } from "./_util.js";
 
 for (const backend of BACKENDS) {
   describe(`${backend}: priorities and the order of one iteration`, () => {
