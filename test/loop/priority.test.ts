@@ -16,7 +16,6 @@ import {
 } from "../../src/loop/index.js";
 import { getpid, kill } from "../../src/sys/index.js";
 import { BACKENDS } from "./_backends.js";
-
 import { expectNoFdLeak, sleepMs, testPipe, withLoop } from "./_util.js";
 
 const SIGUSR1 = 10;
