@@ -5,9 +5,11 @@
  * fire while the thread sits in epoll_wait).
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { readdirSync } from "node:fs";
 import { after, before } from "node:test";
-import { BREAK, Loop, Timer } from "../../src/loop/index.js";
+import { BREAK, Loop, RUN, Timer } from "../../src/loop/index.js";
 import { close, pipe, read as readFd, write } from "../../src/sys/index.js";
 import { BACKENDS, type BackendName } from "./_backends.js";
 
@@ -152,15 +154,33 @@ export function recorder(log: string[], name: string): () => void {
 
 /**
  * Registers hooks on the enclosing describe that fail it if it leaves descriptors open: every
- * loop, pipe and watcher a test creates must be gone when the block ends.
+ * loop, pipe and watcher a test creates must be gone when the block ends. `warmUp` opens
+ * whatever Node keeps open for the rest of the process once first used (the SIGCHLD pipe of
+ * child_process, for one), so that it is not counted as a leak.
  */
-export function expectNoFdLeak(): void {
+export function expectNoFdLeak(warmUp?: () => void | Promise<void>): void {
   let baseline = 0;
-  before(() => {
+  before(async () => {
     warmUpLoops();
+    await warmUp?.();
     baseline = openFdCount();
   });
   after(() => {
     assert.equal(openFdCount(), baseline, "descriptors left open by this block");
   });
+}
+
+/** Warm-up for {@link expectNoFdLeak} in files that spawn processes. */
+export async function warmUpChildProcess(): Promise<void> {
+  const child = spawn("true", [], { stdio: "ignore" });
+  await once(child, "exit");
+}
+
+/** Warm-up for {@link expectNoFdLeak} in files that host loops in Node's loop. */
+export async function warmUpHosting(): Promise<void> {
+  for (const backend of BACKENDS) {
+    const loop = new Loop({ backend });
+    await loop.host(RUN.NOWAIT);
+    loop.destroy();
+  }
 }

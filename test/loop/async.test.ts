@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import { Async, EV, RUN, Timer } from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
-import { guard, withLoop, withLoopAsync } from "./_util.js";
+import { expectNoFdLeak, guard, withLoop, withLoopAsync } from "./_util.js";
 
 /**
  * The worker never loads evnet or koffi: it only gets the Async's eventfd number and writes a
@@ -60,6 +60,8 @@ function senderWorker(fd: number, count: number, delayMs = 0): SenderWorker {
 
 for (const backend of BACKENDS) {
   describe(`${backend}: Async watchers`, () => {
+    expectNoFdLeak();
+
     it("send() wakes the loop; the callback gets EV.ASYNC and sent is cleared", () => {
       withLoop(backend, (loop) => {
         const seen: Array<[number, boolean]> = [];

@@ -5,7 +5,14 @@ import { describe, it } from "node:test";
 import { Child, EV, Timer } from "../../src/loop/index.js";
 import { close, pipe, setNonBlocking, write } from "../../src/sys/index.js";
 import { BACKENDS } from "./_backends.js";
-import { guard, withLoop, withLoopAsync } from "./_util.js";
+import {
+  expectNoFdLeak,
+  guard,
+  warmUpChildProcess,
+  warmUpHosting,
+  withLoop,
+  withLoopAsync,
+} from "./_util.js";
 
 /** Resolves with Node's own view of the child's end: [code, signal]. */
 function nodeExit(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
@@ -20,6 +27,11 @@ function spawnSh(script: string): ChildProcess {
 
 for (const backend of BACKENDS) {
   describe(`${backend}: Child watchers`, () => {
+    expectNoFdLeak(async () => {
+      await warmUpChildProcess();
+      await warmUpHosting();
+    });
+
     it("owned: an exited child is reported with its pid and status, and Node still sees it", async () => {
       const child = spawnSh("exit 3");
       const exited = nodeExit(child);

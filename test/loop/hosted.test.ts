@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Async, BREAK, Check, EV, Idle, Io, RUN, Timer } from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
-import { testPipe, withLoopAsync } from "./_util.js";
+import { expectNoFdLeak, testPipe, warmUpHosting, withLoopAsync } from "./_util.js";
 
 /** A lost wake-up leaves host() pending forever: fail the test instead of hanging the run. */
 const LIMIT = { timeout: 10_000 };
@@ -13,6 +13,8 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 for (const backend of BACKENDS) {
   describe(`${backend}: hosted mode (host)`, () => {
+    expectNoFdLeak(warmUpHosting);
+
     it("host() with nothing active does one iteration and resolves false", LIMIT, async () => {
       await withLoopAsync(backend, async (loop) => {
         const start = loop.iteration;
@@ -215,6 +217,24 @@ for (const backend of BACKENDS) {
         far.start();
         setTimeout(() => far.stop(), 2);
         assert.equal(await loop.host(), false);
+      });
+    });
+
+    it("a hosted callback may nest run() on the same loop", LIMIT, async () => {
+      await withLoopAsync(backend, async (loop) => {
+        const log: string[] = [];
+        const inner = new Idle(loop, (w) => {
+          log.push(`inner depth ${loop.depth}`);
+          w.stop();
+        });
+        new Timer(loop, 0.001, 0, () => {
+          inner.start();
+          log.push(`nested returned ${loop.run()}`);
+          log.push(`depth ${loop.depth}`);
+        }).start();
+        assert.equal(await loop.host(), false);
+        assert.deepEqual(log, ["inner depth 2", "nested returned false", "depth 1"]);
+        assert.equal(loop.depth, 0);
       });
     });
 

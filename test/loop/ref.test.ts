@@ -21,10 +21,12 @@ import {
   type Watcher,
 } from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
-import { testPipe, withLoop } from "./_util.js";
+import { expectNoFdLeak, testPipe, warmUpChildProcess, withLoop } from "./_util.js";
 
 for (const backend of BACKENDS) {
   describe(`${backend}: references (ref/unref) and what keeps run() going`, () => {
+    expectNoFdLeak(warmUpChildProcess);
+
     it("an unref'd timer does not keep run() alive and stays active", () => {
       withLoop(backend, (loop) => {
         let fired = false;

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { EV, RUN, Signal, Timer } from "../../src/loop/index.js";
 import { getpid, kill } from "../../src/sys/index.js";
 import { BACKENDS } from "./_backends.js";
-import { guard, withLoop, withLoopAsync } from "./_util.js";
+import { expectNoFdLeak, guard, warmUpHosting, withLoop, withLoopAsync } from "./_util.js";
 
 const SIGUSR1 = 10;
 const SIGUSR2 = 12;
@@ -16,6 +16,8 @@ const SIGUSR2 = 12;
  */
 for (const backend of BACKENDS) {
   describe(`${backend}: Signal watchers`, () => {
+    expectNoFdLeak(warmUpHosting);
+
     it("owned: process.kill() of SIGUSR1 reaches the watcher with EV.SIGNAL", () => {
       withLoop(backend, (loop) => {
         const g = guard(loop);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EV, RUN, Stat, Timer } from "../../src/loop/index.js";
 import { BACKENDS } from "./_backends.js";
-import { guard, withLoop } from "./_util.js";
+import { expectNoFdLeak, guard, withLoop } from "./_util.js";
 
 let dir = "";
 before(() => {
@@ -20,6 +20,8 @@ const INTERVAL = 0.01;
 
 for (const backend of BACKENDS) {
   describe(`${backend}: Stat watchers`, () => {
+    expectNoFdLeak();
+
     it("start() reads the current attributes; a size change is reported with attr and prev", () => {
       const path = join(dir, `${backend}-size`);
       writeFileSync(path, "");
