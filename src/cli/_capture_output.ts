@@ -10,7 +10,7 @@ import {
   type PacketRecord,
   PcapngWriter,
   PcapWriter,
-} from "../packet/index.js";
+} from "../packet/file/index.js";
 
 /** The default snapshot length when the input does not give one (tcpdump's since 4.99). */
 const DEFAULT_SNAPLEN = 262144;
