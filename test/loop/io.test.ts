@@ -285,6 +285,40 @@ for (const backend of BACKENDS) {
       });
     });
 
+    for (const pollBetween of [false, true]) {
+      it(`an fd number closed and reopened ${pollBetween ? "after a poll" : "within one iteration"} is watched afresh`, () => {
+        // The kernel drops a closed file from the epoll set; a watcher restarted on a new file
+        // with the same number and mask must register it again (libev: MOD fails with ENOENT,
+        // so it retries with ADD).
+        withLoop(backend, (loop) => {
+          const g = guard(loop);
+          const old = testPipe(true);
+          let calls = 0;
+          const io = new Io(loop, old.r, EV.READ, () => calls++);
+          io.start();
+          loop.run(RUN.NOWAIT);
+          assert.equal(calls, 1);
+          io.stop();
+          if (pollBetween) loop.run(RUN.NOWAIT);
+          const oldFd = old.r;
+          old.close();
+          const fresh = testPipe(true);
+          try {
+            assert.equal(fresh.r, oldFd, "the lowest free descriptor number is reused");
+            io.set(fresh.r, EV.READ);
+            io.start();
+            calls = 0;
+            loop.run(RUN.ONCE);
+            assert.equal(calls, 1);
+            io.stop();
+          } finally {
+            g.dispose();
+            fresh.close();
+          }
+        });
+      });
+    }
+
     it("an io watcher on a regular file is always ready (libev treats epoll's EPERM so)", () => {
       withLoop(backend, (loop) => {
         const fd = openSync(fileURLToPath(import.meta.url), "r");
