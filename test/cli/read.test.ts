@@ -329,20 +329,24 @@ describe("--json prints one object per packet with every decoded field", () => {
 });
 
 describe("errors exit 1 with a message on stderr", () => {
-  const badFilters: [string, RegExp][] = [
-    ["tcp port", /syntax error at 8/],
-    ["port 99999", /illegal port number 99999 > 65535/],
-    ["host nosuch.example", /not resolved/],
-    ["ip and not ip", /rejects all packets/],
+  // The last field says whether tcpdump is asked too: it would look a host name up in the
+  // DNS, and the tests send nothing beyond loopback.
+  const badFilters: [string, RegExp, boolean][] = [
+    ["tcp port", /syntax error at 8/, true],
+    ["port 99999", /illegal port number 99999 > 65535/, true],
+    ["host nosuch.example", /not resolved/, false],
+    ["ip and not ip", /rejects all packets/, true],
   ];
-  for (const [expression, message] of badFilters) {
+  for (const [expression, message, askTcpdump] of badFilters) {
     it(`an invalid filter: ${expression}`, () => {
       const r = evnetRead([LOOPBACK, expression]);
       assert.equal(r.status, 1);
       assert.equal(r.stdout, "");
       assert.match(r.stderr, message);
       assert.match(r.stderr, /^evnet read: /);
-      assert.equal(tcpdump(["-r", LOOPBACK, expression]).status, 1, "tcpdump refuses it too");
+      if (askTcpdump) {
+        assert.equal(tcpdump(["-r", LOOPBACK, expression]).status, 1, "tcpdump refuses it too");
+      }
     });
   }
 
