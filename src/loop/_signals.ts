@@ -29,10 +29,6 @@ export class SignalSource {
     this.io.priority = MAXPRI;
   }
 
-  watchers(signum: number): readonly Signal[] {
-    return this.bySignal.get(signum) ?? [];
-  }
-
   add(w: Signal): void {
     const signum = w.signum;
     let list = this.bySignal.get(signum);

@@ -25,7 +25,6 @@ import { adjustheap, downheap, HEAP0, type HeapNode, reheap, upheap } from "./he
 import type { Idle } from "./idle.js";
 import type { Io } from "./io.js";
 import type { Periodic } from "./periodic.js";
-import type { Signal } from "./signal.js";
 import type { Timer } from "./timer.js";
 import type { Watcher } from "./watcher.js";
 
@@ -693,11 +692,6 @@ export class Loop implements BackendSink {
   _signalSource(): SignalSource {
     this._signals ??= new SignalSource(this);
     return this._signals;
-  }
-
-  /** @internal signals currently watched, for tests */
-  _signalWatchers(signum: number): readonly Signal[] {
-    return this._signals?.watchers(signum) ?? [];
   }
 
   private _deactivateAll(): void {

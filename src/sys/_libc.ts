@@ -13,7 +13,7 @@ export const lastErrno: () => number = koffi.errno as () => number;
 // koffi's function objects are untyped callables; each wrapper below gives its own a
 // precise TypeScript signature, so the `any` stays inside this file.
 // biome-ignore lint/suspicious/noExplicitAny: see the comment above
-type Fn = (...args: any[]) => any;
+export type Fn = (...args: any[]) => any;
 const fn = (decl: string): Fn => libc.func(decl) as Fn;
 
 export const c = {
@@ -24,7 +24,6 @@ export const c = {
   writev: fn("long writev(int fd, const void *iov, int iovcnt)"),
   pipe2: fn("int pipe2(void *fds, int flags)"),
   fcntl: fn("int fcntl(int fd, int cmd, int arg)"),
-  dup: fn("int dup(int fd)"),
   socketpair: fn("int socketpair(int domain, int type, int protocol, void *fds)"),
   getpid: fn("int getpid()"),
   kill: fn("int kill(int pid, int sig)"),
@@ -34,9 +33,6 @@ export const c = {
   poll: fn("int poll(void *fds, unsigned long nfds, int timeout)"),
   select: fn("int select(int nfds, void *readfds, void *writefds, void *exceptfds, void *timeout)"),
   eventfd: fn("int eventfd(unsigned int initval, int flags)"),
-  signalfd: fn("int signalfd(int fd, const void *mask, int flags)"),
-  pthread_sigmask: fn("int pthread_sigmask(int how, const void *set, void *oldset)"),
-  sigpending: fn("int sigpending(void *set)"),
   timerfd_create: fn("int timerfd_create(int clockid, int flags)"),
   timerfd_settime: fn(
     "int timerfd_settime(int fd, int flags, const void *newValue, void *oldValue)",

@@ -5,12 +5,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import koffi from "koffi";
+import type { Fn } from "./_libc.js";
 
 // From dist/src/sys/ (or src/sys/ when run from source) up to the package root.
 const LIBRARY = fileURLToPath(new URL("../../../native/build/libevnet.so", import.meta.url));
-
-// biome-ignore lint/suspicious/noExplicitAny: koffi functions are untyped; wrappers type them
-type Fn = (...args: any[]) => any;
 
 interface Native {
   signalCatch: Fn;

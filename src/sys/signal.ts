@@ -15,7 +15,7 @@ const signalNumbers = constants.signals as Record<string, number>;
 const signalNames: string[] = [];
 for (const [name, num] of Object.entries(signalNumbers)) signalNames[num] ??= name;
 
-/** Largest signal number a sigset covers on Linux (real-time signals included). */
+/** Largest signal number on Linux (real-time signals included). */
 export const NSIG = 64;
 
 /**
