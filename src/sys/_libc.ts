@@ -41,6 +41,26 @@ export const c = {
   waitid: fn("int waitid(int idtype, int id, void *infop, int options)"),
   sched_setaffinity: fn("int sched_setaffinity(int pid, unsigned long size, const void *mask)"),
   sched_getaffinity: fn("int sched_getaffinity(int pid, unsigned long size, void *mask)"),
+  socket: fn("int socket(int domain, int type, int protocol)"),
+  bind: fn("int bind(int fd, const void *addr, unsigned int len)"),
+  listen: fn("int listen(int fd, int backlog)"),
+  accept4: fn("int accept4(int fd, void *addr, void *len, int flags)"),
+  connect: fn("int connect(int fd, const void *addr, unsigned int len)"),
+  shutdown: fn("int shutdown(int fd, int how)"),
+  setsockopt: fn(
+    "int setsockopt(int fd, int level, int name, const void *value, unsigned int len)",
+  ),
+  getsockopt: fn("int getsockopt(int fd, int level, int name, void *value, void *len)"),
+  getsockname: fn("int getsockname(int fd, void *addr, void *len)"),
+  getpeername: fn("int getpeername(int fd, void *addr, void *len)"),
+  sendto: fn(
+    "long sendto(int fd, const void *buf, unsigned long len, int flags, const void *addr, unsigned int alen)",
+  ),
+  recvfrom: fn(
+    "long recvfrom(int fd, void *buf, unsigned long len, int flags, void *addr, void *alen)",
+  ),
+  sendfile: fn("long sendfile(int out, int in, void *offset, unsigned long count)"),
+  ioctl: fn("int ioctl(int fd, unsigned long request, void *arg)"),
 };
 
 /** koffi's uv_poll helper (koffi 3.x, pinned): Node's libuv watching one fd for us. */

@@ -13,6 +13,7 @@ const LIBRARY = fileURLToPath(new URL("../../../native/build/libevnet.so", impor
 interface Native {
   signalCatch: Fn;
   signalRelease: Fn;
+  writev4: Fn;
 }
 
 let native: Native | null = null;
@@ -28,6 +29,9 @@ export function loadNative(): Native {
   native = {
     signalCatch: lib.func("int evnet_signal_catch(int sig, int fd, int chain)") as Fn,
     signalRelease: lib.func("int evnet_signal_release(int sig)") as Fn,
+    writev4: lib.func(
+      "long evnet_writev4(int fd, const void *a, unsigned long al, const void *b, unsigned long bl, const void *c, unsigned long cl, const void *d, unsigned long dl)",
+    ) as Fn,
   };
   return native;
 }

@@ -35,6 +35,7 @@ export const ERRNO = {
   EROFS: 30,
   EPIPE: 32,
   ERANGE: 34,
+  EPROTO: 71,
   ENAMETOOLONG: 36,
   ENOSYS: 38,
   ELOOP: 40,

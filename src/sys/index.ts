@@ -11,4 +11,5 @@ export * from "./poll.js";
 export * from "./process.js";
 export * from "./select.js";
 export * from "./signal.js";
+export * from "./socket.js";
 export * from "./timerfd.js";
