@@ -14,7 +14,8 @@ export const lastErrno: () => number = koffi.errno as () => number;
 // precise TypeScript signature, so the `any` stays inside this file.
 // biome-ignore lint/suspicious/noExplicitAny: see the comment above
 export type Fn = (...args: any[]) => any;
-const fn = (decl: string): Fn => libc.func(decl) as Fn;
+/** Declares one more libc function (for sys/ modules whose calls only they use). */
+export const fn = (decl: string): Fn => libc.func(decl) as Fn;
 
 export const c = {
   close: fn("int close(int fd)"),

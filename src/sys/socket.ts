@@ -254,6 +254,23 @@ export function getIntOption(fd: number, level: number, name: number): number {
   return intBox[0]!;
 }
 
+/** setsockopt with a caller-laid-out value (a struct as bytes). */
+export function setBufferOption(fd: number, level: number, name: number, value: Uint8Array): void {
+  check(c.setsockopt(fd, level, name, value, value.byteLength), "setsockopt", `fd ${fd}`);
+}
+
+/** getsockopt into `value`; returns the length the kernel filled in. */
+export function getBufferOption(
+  fd: number,
+  level: number,
+  name: number,
+  value: Uint8Array,
+): number {
+  lenBox[0] = value.byteLength;
+  check(c.getsockopt(fd, level, name, value, lenBox), "getsockopt", `fd ${fd}`);
+  return lenBox[0]!;
+}
+
 /** The pending error of a socket (SO_ERROR), 0 when none; reading it clears it. */
 export function socketError(fd: number): number {
   return getIntOption(fd, SOL_SOCKET, SO_ERROR);
