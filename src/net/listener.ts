@@ -1,0 +1,172 @@
+/**
+ * A listening TCP or unix stream socket on the loop. Connections are accepted in batches per
+ * readiness; each becomes a {@link Connection}.
+ *
+ * Running out of descriptors (EMFILE/ENFILE) would otherwise spin the loop: the listening
+ * socket stays readable, accept keeps failing. As libev's manual suggests, a spare descriptor
+ * is held open; when accept fails that way, the spare is closed, the waiting connection is
+ * accepted and closed at once (the client sees its connection refused instead of hanging),
+ * and the spare is reopened.
+ */
+import { closeSync, openSync } from "node:fs";
+import { EV, Io, type Loop } from "../loop/index.js";
+import {
+  AF_INET6,
+  AF_UNIX,
+  accept,
+  bind,
+  close as closeFd,
+  ERRNO,
+  encodeAddress,
+  familyOf,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
+  listen,
+  localAddress,
+  SO_REUSEADDR,
+  SO_REUSEPORT,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  type SocketAddress,
+  SysError,
+  setIntOption,
+  socket,
+} from "../sys/index.js";
+import { Connection, type ConnectionOptions } from "./connection.js";
+
+export interface ListenOptions extends ConnectionOptions {
+  /** Numeric IPv4 or IPv6 address (default "127.0.0.1"); "::" or "0.0.0.0" for every one. */
+  host?: string;
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** A unix socket path instead of host and port. */
+  path?: string;
+  /** Listen queue length (default 511, as nginx). */
+  backlog?: number;
+  /** SO_REUSEPORT: several processes listen on the same port and the kernel spreads connections. */
+  reusePort?: boolean;
+  /** For an IPv6 host: refuse IPv4-mapped connections (default false: dual stack on "::"). */
+  ipv6Only?: boolean;
+  /** Connections accepted per readiness before others get their turn (default 64). */
+  acceptBatch?: number;
+}
+
+const ACCEPT_BATCH = 64;
+
+export class Listener {
+  readonly loop: Loop;
+  fd: number;
+  /** Called for an accept error that is neither "nothing waiting" nor fd exhaustion. */
+  onError: (err: Error) => void = (err) => {
+    throw err;
+  };
+  /** How many connections were refused because the process was out of descriptors. */
+  refused = 0;
+  private readonly io: Io;
+  private readonly batch: number;
+  private spare: number;
+
+  constructor(
+    loop: Loop,
+    options: ListenOptions,
+    private readonly onConnection: (conn: Connection) => void,
+  ) {
+    this.loop = loop;
+    this.batch = options.acceptBatch ?? ACCEPT_BATCH;
+    const connectionOptions: ConnectionOptions = { highWaterMark: options.highWaterMark };
+    this.connectionOptions = connectionOptions;
+    this.fd = openListeningSocket(options);
+    this.spare = openSpare();
+    this.io = new Io(loop, this.fd, EV.READ, () => this.acceptMany());
+    this.io.start();
+  }
+  private readonly connectionOptions: ConnectionOptions;
+
+  address(): SocketAddress {
+    return localAddress(this.fd);
+  }
+
+  /** Stops accepting (connections wait in the kernel's queue) until resume(). */
+  pause(): void {
+    this.io.stop();
+  }
+
+  resume(): void {
+    if (this.fd >= 0) this.io.start();
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.io.stop();
+    closeFd(this.fd);
+    this.fd = -1;
+    if (this.spare >= 0) closeSync(this.spare);
+    this.spare = -1;
+  }
+
+  private acceptMany(): void {
+    for (let i = 0; i < this.batch && this.fd >= 0; i++) {
+      let fd: number;
+      try {
+        fd = accept(this.fd);
+      } catch (err) {
+        if (err instanceof SysError && (err.errno === ERRNO.EMFILE || err.errno === ERRNO.ENFILE)) {
+          this.shedOne();
+          continue;
+        }
+        this.onError(err as Error);
+        return;
+      }
+      if (fd < 0) return;
+      this.onConnection(new Connection(this.loop, fd, this.connectionOptions));
+    }
+  }
+
+  /** Out of descriptors: use the spare to take the waiting connection off the queue. */
+  private shedOne(): void {
+    if (this.spare >= 0) {
+      closeSync(this.spare);
+      this.spare = -1;
+    }
+    try {
+      const fd = accept(this.fd);
+      if (fd >= 0) {
+        closeFd(fd);
+        this.refused++;
+      }
+    } catch {
+      // still exhausted (another thread took the spare's slot): fall through and retry later
+    }
+    this.spare = openSpare();
+  }
+}
+
+function openSpare(): number {
+  try {
+    return openSync("/dev/null", "r");
+  } catch {
+    return -1;
+  }
+}
+
+function openListeningSocket(options: ListenOptions): number {
+  const path = options.path;
+  const host = options.host ?? "127.0.0.1";
+  const domain = path !== undefined ? AF_UNIX : familyOf(host);
+  const fd = socket(domain, SOCK_STREAM);
+  try {
+    if (domain !== AF_UNIX) {
+      setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+      if (options.reusePort) setIntOption(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+      if (domain === AF_INET6) {
+        setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, options.ipv6Only ? 1 : 0);
+      }
+    }
+    bind(fd, path !== undefined ? encodeAddress(path) : encodeAddress(host, options.port ?? 0));
+    listen(fd, options.backlog ?? 511);
+    return fd;
+  } catch (err) {
+    closeFd(fd);
+    throw err;
+  }
+}
