@@ -7,6 +7,7 @@ export * from "./epoll.js";
 export * from "./errno.js";
 export * from "./eventfd.js";
 export * from "./fd.js";
+export * from "./packet.js";
 export * from "./poll.js";
 export * from "./process.js";
 export * from "./select.js";
