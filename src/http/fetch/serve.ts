@@ -1,0 +1,124 @@
+/**
+ * `serve({ fetch })`: the web-standard server API (Request in, Response out) that Hono,
+ * itty-router and friends are written against, on evnet's HTTP/1.1 server.
+ */
+import type { ListenOptions } from "../../net/index.js";
+import type { ServerRequest } from "../server/request.js";
+import type { ServerResponse } from "../server/response.js";
+import { HttpServer, type ServerOptions } from "../server/server.js";
+import { makeRequest } from "./request.js";
+
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+export interface ServeOptions extends ServerOptions, Omit<ListenOptions, "highWaterMark"> {
+  fetch: FetchHandler;
+  /** Answers a handler that threw or returned something other than a Response. */
+  error?: (err: unknown) => Response | Promise<Response>;
+}
+
+export interface FetchServer {
+  readonly server: HttpServer;
+  readonly port: number;
+  /** `http://host:port` (the origin requests' URLs are built on). */
+  readonly url: string;
+  close(forceAfter?: number): Promise<void>;
+}
+
+export function serve(options: ServeOptions): FetchServer {
+  const { fetch, error } = options;
+  const server = new HttpServer((req, res) => respond(req, res), options);
+  server.listen(options);
+  const address = server.address();
+  const host =
+    options.path !== undefined
+      ? "localhost"
+      : address.family === "IPv6"
+        ? `[${address.address}]`
+        : address.address;
+  const origin = options.path !== undefined ? "http://localhost" : `http://${host}:${address.port}`;
+
+  async function respond(req: ServerRequest, res: ServerResponse): Promise<void> {
+    const hostHeader = req.header("host");
+    const base =
+      hostHeader && /^[A-Za-z0-9.\-:[\]]+$/.test(hostHeader) ? `http://${hostHeader}` : origin;
+    let response: Response;
+    try {
+      const result = fetch(makeRequest(req, base));
+      response = result instanceof Promise ? await result : result;
+      if (!(response instanceof Response)) {
+        throw new TypeError("the fetch handler must return a Response");
+      }
+    } catch (err) {
+      if (!error) throw err;
+      response = await error(err);
+    }
+    await writeResponse(response, res, req);
+  }
+
+  return {
+    server,
+    port: address.port,
+    url: origin,
+    close: (forceAfter) => server.close(forceAfter),
+  };
+}
+
+/** Copies a web Response onto the wire: status, headers, then the body, streamed when it is. */
+export async function writeResponse(
+  response: Response,
+  res: ServerResponse,
+  req: ServerRequest,
+): Promise<void> {
+  res.status = response.status;
+  if (response.statusText) res.statusText = response.statusText;
+  let cookies: string[] | null = null;
+  for (const [name, value] of response.headers) {
+    if (name === "set-cookie") {
+      cookies ??= response.headers.getSetCookie();
+      continue;
+    }
+    res.addHeader(name, value);
+  }
+  if (cookies) for (const c of cookies) res.addHeader("set-cookie", c);
+  const body = response.body;
+  if (!body || req.method === "HEAD") {
+    if (body && !body.locked) void body.cancel().catch(() => {});
+    res.end();
+    return;
+  }
+  const reader = body.getReader();
+  // One chunk and done: a Content-Length response in one write. More: chunked, streamed
+  // with backpressure, and cancelled if the client goes away.
+  const first = await reader.read();
+  if (first.done) {
+    res.end();
+    return;
+  }
+  const second = await reader.read();
+  if (second.done) {
+    res.end(first.value);
+    return;
+  }
+  const onAbort = () => void reader.cancel().catch(() => {});
+  req.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    res.write(first.value);
+    let next: ReadableStreamReadResult<Uint8Array> = second;
+    while (!next.done) {
+      if (req.aborted) return;
+      if (!res.write(next.value)) {
+        await new Promise<void>((resolve) => {
+          res.ondrain = () => {
+            res.ondrain = null;
+            resolve();
+          };
+          req.signal.addEventListener("abort", () => resolve(), { once: true });
+        });
+      }
+      next = await reader.read();
+    }
+    res.end();
+  } finally {
+    req.signal.removeEventListener("abort", onAbort);
+  }
+}

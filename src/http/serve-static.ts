@@ -1,0 +1,101 @@
+/**
+ * Static files on the low-level server: {@link StaticFiles} decides the response (status,
+ * headers, which byte ranges of which file), this module puts it on the wire, file bytes with
+ * sendfile(2) straight from the page cache, and writes an access log line per request.
+ */
+import { close, open } from "node:fs";
+import type { ServerRequest } from "./server/request.js";
+import type { ServerResponse } from "./server/response.js";
+import type { Handler } from "./server/server.js";
+import { formatAccessLog } from "./static/accesslog.js";
+import { StaticFiles, type StaticOptions, type StaticResponse } from "./static/static.js";
+
+export interface ServeStaticOptions extends StaticOptions {
+  /** Where access log lines go (combined log format); null for none. Default: none. */
+  accessLog?: ((line: string) => void) | null;
+}
+
+/** A handler serving `options.root` like a small nginx. */
+export function serveStatic(options: ServeStaticOptions): Handler {
+  const files = new StaticFiles(options);
+  const log = options.accessLog ?? null;
+  return async (req, res) => {
+    let response: StaticResponse;
+    try {
+      response = await files.respond(req);
+    } catch (err) {
+      // Unreadable file (EACCES, EIO...): nginx answers 403/500 and keeps serving.
+      const code = (err as NodeJS.ErrnoException).code;
+      const status = code === "EACCES" || code === "EPERM" ? 403 : 500;
+      res.status = status;
+      res.setHeader("Content-Type", "text/plain; charset=utf-8");
+      res.end(`${status}\n`);
+      log?.(accessLine(req, status, 4));
+      return;
+    }
+    await send(response, req, res);
+    log?.(accessLine(req, response.status, req.method === "HEAD" ? 0 : response.contentLength));
+  };
+}
+
+function accessLine(req: ServerRequest, status: number, bytes: number): string {
+  return formatAccessLog({
+    remoteAddress: req.remoteAddress()?.address ?? "-",
+    time: new Date(),
+    method: req.method,
+    target: req.target,
+    protocol: `HTTP/1.${req.versionMinor}`,
+    status,
+    bytes,
+    referer: req.header("referer"),
+    userAgent: req.header("user-agent"),
+  });
+}
+
+async function send(
+  response: StaticResponse,
+  req: ServerRequest,
+  res: ServerResponse,
+): Promise<void> {
+  res.status = response.status;
+  for (const [name, value] of response.headers) res.addHeader(name, value);
+  const body = response.body;
+  if (body.kind === "none") {
+    res.end();
+    return;
+  }
+  if (body.kind === "bytes") {
+    res.end(body.data);
+    return;
+  }
+  res.setHeader("Content-Length", response.contentLength);
+  if (req.method === "HEAD") {
+    res.end();
+    return;
+  }
+  const fd = body.fd ?? (await openFile(body.path));
+  const release = () => {
+    if (body.fd === undefined) close(fd, () => {});
+  };
+  let pending = 0;
+  const partDone = (err: Error | null) => {
+    if (err || --pending === 0) {
+      pending = -1;
+      release();
+    }
+  };
+  for (const part of body.parts) {
+    if (part.prefix) res.write(part.prefix);
+    pending++;
+    res.sendFile(fd, part.start, part.end - part.start + 1, partDone);
+  }
+  if (body.suffix) res.write(body.suffix);
+  if (pending === 0) release();
+  res.end();
+}
+
+function openFile(path: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    open(path, "r", (err, fd) => (err ? reject(err) : resolve(fd))),
+  );
+}
