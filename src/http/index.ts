@@ -11,6 +11,7 @@ export {
   writeResponse,
 } from "./fetch/serve.js";
 export * from "./parser/index.js";
+export { type ServeStaticOptions, serveStatic } from "./serve-static.js";
 export { RequestBodyError, ServerRequest } from "./server/request.js";
 export { ServerResponse } from "./server/response.js";
 export { createServer, type Handler, HttpServer, type ServerOptions } from "./server/server.js";

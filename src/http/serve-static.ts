@@ -3,7 +3,6 @@
  * headers, which byte ranges of which file), this module puts it on the wire, file bytes with
  * sendfile(2) straight from the page cache, and writes an access log line per request.
  */
-import { close, open } from "node:fs";
 import type { ServerRequest } from "./server/request.js";
 import type { ServerResponse } from "./server/response.js";
 import type { Handler } from "./server/server.js";
@@ -40,13 +39,13 @@ export function serveStatic(options: ServeStaticOptions): Handler {
 
 function accessLine(req: ServerRequest, status: number, bytes: number): string {
   return formatAccessLog({
-    remoteAddress: req.remoteAddress()?.address ?? "-",
-    time: new Date(),
+    remoteAddr: req.remoteAddress()?.address ?? "-",
+    timeMs: Date.now(),
     method: req.method,
     target: req.target,
     protocol: `HTTP/1.${req.versionMinor}`,
     status,
-    bytes,
+    bodyBytesSent: bytes,
     referer: req.header("referer"),
     userAgent: req.header("user-agent"),
   });
@@ -68,34 +67,26 @@ async function send(
     res.end(body.data);
     return;
   }
-  res.setHeader("Content-Length", response.contentLength);
   if (req.method === "HEAD") {
+    void releaseBody(body);
     res.end();
     return;
   }
-  const fd = body.fd ?? (await openFile(body.path));
-  const release = () => {
-    if (body.fd === undefined) close(fd, () => {});
-  };
-  let pending = 0;
+  const fd = body.fd;
+  if (fd === undefined) throw new Error("StaticFiles returned a file body without a descriptor");
+  // The descriptor is closed once every part has left (or the connection failed).
+  let pending = body.parts.length;
   const partDone = (err: Error | null) => {
-    if (err || --pending === 0) {
-      pending = -1;
-      release();
+    if (pending > 0 && (err || --pending === 0)) {
+      pending = 0;
+      void releaseBody(body);
     }
   };
   for (const part of body.parts) {
     if (part.prefix) res.write(part.prefix);
-    pending++;
     res.sendFile(fd, part.start, part.end - part.start + 1, partDone);
   }
   if (body.suffix) res.write(body.suffix);
-  if (pending === 0) release();
+  if (body.parts.length === 0) void releaseBody(body);
   res.end();
-}
-
-function openFile(path: string): Promise<number> {
-  return new Promise((resolve, reject) =>
-    open(path, "r", (err, fd) => (err ? reject(err) : resolve(fd))),
-  );
 }

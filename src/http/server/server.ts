@@ -50,6 +50,8 @@ export class HttpServer {
   readonly noDelay: boolean;
   /** Requests received so far. */
   requestCount = 0;
+  /** Connections accepted so far. */
+  connectionsAccepted = 0;
   closing = false;
   private readonly connections = new Set<HttpConnection>();
   private readonly listeners: Listener[] = [];
@@ -83,6 +85,7 @@ export class HttpServer {
         conn.destroy(null);
         return;
       }
+      this.connectionsAccepted++;
       if (this.noDelay && options.path === undefined) conn.setNoDelay(true);
       this.connections.add(new HttpConnection(this, conn));
     });
