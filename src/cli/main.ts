@@ -12,9 +12,14 @@ interface Command {
 
 /** Subcommands, each imported only when it runs. */
 const commands: Record<string, Command> = {
+  capture: { summary: "capture live packets like tcpdump -i", load: () => import("./capture.js") },
   read: {
     summary: "print or filter a pcap/pcapng capture like tcpdump -r",
     load: () => import("./read.js"),
+  },
+  serve: {
+    summary: "serve a directory over HTTP/1.1 like a small nginx",
+    load: () => import("./serve.js"),
   },
 };
 

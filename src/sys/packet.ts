@@ -58,6 +58,7 @@ export const SOCKADDR_LL_LENGTH = 20;
 
 const c2 = {
   if_nametoindex: fn("unsigned int if_nametoindex(const char *name)"),
+  if_indextoname: fn("void *if_indextoname(unsigned int index, void *name)"),
   setsockopt_fprog: (() => {
     // struct sock_fprog holds a pointer to the instructions; koffi lays out the struct and
     // passes the typed array's address for the pointer member, which a plain byte buffer
@@ -73,6 +74,16 @@ const c2 = {
 export function interfaceIndex(name: string): number {
   if (name.length === 0 || Buffer.byteLength(name) >= IFNAMSIZ) return 0;
   return c2.if_nametoindex(name) as number;
+}
+
+const nameBox = new Uint8Array(IFNAMSIZ);
+
+/** The name of the interface with this index, or null when there is none. */
+export function interfaceName(index: number): string | null {
+  nameBox.fill(0);
+  if (c2.if_indextoname(index >>> 0, nameBox) === null) return null;
+  const end = nameBox.indexOf(0);
+  return Buffer.from(nameBox.subarray(0, end < 0 ? IFNAMSIZ : end)).toString();
 }
 
 /** What SIOCGIFFLAGS and SIOCGIFHWADDR say about an interface. */
