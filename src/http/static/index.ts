@@ -20,9 +20,6 @@
  * - A file body carries an open descriptor the transport must close (`releaseBody`).
  */
 
-exported for reuse and for tests.
- */
-
 export { type AccessLogEntry, escapeLogValue, formatAccessLog, timeLocal } from "./accesslog.js";
 
 export {
