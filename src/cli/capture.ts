@@ -7,7 +7,7 @@
  * SIGTERM arrives. The loop runs owned (it blocks the thread, as tcpdump does): every write
  * is synchronous, and output gathered during one loop iteration goes out at its end.
  */
-import { BREAK, Check, Loop, Signal } from "../loop/index.js";
+import { BREAK, Check, Loop, MINPRI, Signal } from "../loop/index.js";
 import { disassemble, disassembleC, disassembleDecimal } from "../packet/bpf/index.js";
 import {
   type Capture,
@@ -252,7 +252,11 @@ function runCapture(opts: CaptureCliOptions, decoders: Decoders | null): number 
     process.on("SIGTERM", ignoreSignal);
     new Signal(loop, "SIGINT", stop).start();
     new Signal(loop, "SIGTERM", stop).start();
-    new Check(loop, () => out.flush()).start();
+    // Check watchers of equal priority run before the Io callbacks of their iteration
+    // (libev's LIFO order); the lowest priority makes the flush come after the reads.
+    const flusher = new Check(loop, () => out.flush());
+    flusher.priority = MINPRI;
+    flusher.start();
     loop.run();
     const stats = capture.stats();
     capture.close();
