@@ -91,20 +91,17 @@ export class HeadScanner {
         return p + 2;
       }
       const nameStart = p;
-      while (p < end && TOKEN[buf[p]] === 1) p++;
+      while (TOKEN[buf[p]] === 1) p++;
       if (p >= end) return -1;
       if (buf[p] !== COLON || p === nameStart) this.badName(buf, nameStart, p, count);
       const nameEnd = p++;
       while (p < end && ((c = buf[p]) === SP || c === HTAB)) p++;
       const valueStart = p;
+      while (FIELD[buf[p]] > 0) p++;
+      if (p >= end) return -1;
+      // Trailing whitespace is rare: trimming it afterwards keeps the loop above to one test.
       let valueEnd = p;
-      for (;;) {
-        if (p >= end) return -1;
-        const kind = FIELD[buf[p]];
-        if (kind === 1) valueEnd = ++p;
-        else if (kind === 2) p++;
-        else break;
-      }
+      while (valueEnd > valueStart && FIELD[buf[valueEnd - 1]] === 2) valueEnd--;
       c = buf[p];
       if (c !== CR) {
         if (c === LF) this.fail("HPE_CR_EXPECTED", "LF without CR", p);
@@ -139,7 +136,7 @@ export class HeadScanner {
     }
     this.methodEnd = p - base;
     const targetStart = ++p;
-    while (p < lim && TARGET[buf[p]] === 1) p++;
+    while (TARGET[buf[p]] === 1) p++;
     if (p >= lim) return this.shortLine(lim, cap);
     if (buf[p] !== SP || p === targetStart) {
       if (p === targetStart) this.fail("HPE_INVALID_URL", "empty request-target", p);
