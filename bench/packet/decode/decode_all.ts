@@ -11,13 +11,16 @@
  */
 import { ByteReader, getU16BE, readU16BE } from "../../../src/bytes/index.js";
 import { decodePacket, formatPacketLine } from "../../../src/packet/decode/index.js";
+import { readCaptureFile } from "../../../src/packet/file/index.js";
 import { corpus } from "../../../test/packet/decode/_corpus.js";
-import { readPcap } from "../../../test/packet/decode/_pcap.js";
 
 const PACKETS = Number(process.argv[2] ?? 300_000);
 
 const base: Uint8Array[] = [
-  ...readPcap("test/fixtures/packet/decode-loopback.pcap").map((r) => r.data),
+  ...Array.from(
+    readCaptureFile("test/fixtures/packet/decode-loopback.pcap", { copy: true }),
+    (r) => r.data,
+  ),
   ...corpus.map((c) => c.frame),
 ];
 const frames: Uint8Array[] = [];
