@@ -19,16 +19,5 @@
  */
 export * from "./bpf/index.js";
 export * from "./decode/index.js";
-// decode/ and filter/ both name the LINKTYPE_* numbers they handle (with equal values); the
-// explicit export settles which binding the package exposes.
-export {
-  LINKTYPE_ETHERNET,
-  LINKTYPE_IPV4,
-  LINKTYPE_IPV6,
-  LINKTYPE_LINUX_SLL,
-  LINKTYPE_LINUX_SLL2,
-  LINKTYPE_NULL,
-  LINKTYPE_RAW,
-} from "./decode/index.js";
 export * from "./file/index.js";
 export * from "./filter/index.js";

@@ -1,16 +1,18 @@
 /**
  * Numbers the decoders dispatch on. Link types are the LINKTYPE_* values of the pcap/pcapng
- * link-layer header type registry (tcpdump.org/linktypes.html); they are kept here so that
- * decode/ does not depend on the file readers.
+ * link-layer header type registry (tcpdump.org/linktypes.html), defined once in
+ * file/linktype.ts (a table with no imports) and passed on from here.
  */
-export const LINKTYPE_NULL = 0;
-export const LINKTYPE_ETHERNET = 1;
-export const LINKTYPE_RAW = 101;
-export const LINKTYPE_LOOP = 108;
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_IPV4 = 228;
-export const LINKTYPE_IPV6 = 229;
-export const LINKTYPE_LINUX_SLL2 = 276;
+export {
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_LOOP,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+} from "../file/linktype.js";
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;

@@ -104,6 +104,20 @@ export const LINKTYPE = {
   LINUX_SLL2: 276,
 } as const;
 
+/*
+ * The link types the decoders and the filter compiler handle, as plain constants: the one
+ * set evnet/packet uses everywhere (decode/ and filter/ import these; this file imports
+ * nothing, so depending on it does not pull in the file readers).
+ */
+export const LINKTYPE_NULL = LINKTYPE.NULL;
+export const LINKTYPE_ETHERNET = LINKTYPE.ETHERNET;
+export const LINKTYPE_RAW = LINKTYPE.RAW;
+export const LINKTYPE_LOOP = LINKTYPE.LOOP;
+export const LINKTYPE_LINUX_SLL = LINKTYPE.LINUX_SLL;
+export const LINKTYPE_IPV4 = LINKTYPE.IPV4;
+export const LINKTYPE_IPV6 = LINKTYPE.IPV6;
+export const LINKTYPE_LINUX_SLL2 = LINKTYPE.LINUX_SLL2;
+
 /** The DLT_* values whose number differs from their LINKTYPE_* value. */
 export const DLT = {
   ATM_RFC1483: 11,

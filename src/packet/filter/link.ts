@@ -1,13 +1,25 @@
+import {
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+} from "../file/linktype.js";
 import { FilterError } from "./errors.js";
 
-/** Link-layer header types (LINKTYPE_* of the pcap and pcapng formats) the compiler knows. */
-export const LINKTYPE_NULL = 0;
-export const LINKTYPE_ETHERNET = 1;
-export const LINKTYPE_RAW = 101;
-export const LINKTYPE_LINUX_SLL = 113;
-export const LINKTYPE_IPV4 = 228;
-export const LINKTYPE_IPV6 = 229;
-export const LINKTYPE_LINUX_SLL2 = 276;
+// The link types the compiler knows (LINKTYPE_* of the pcap and pcapng formats), defined once
+// in file/linktype.ts and passed on from here.
+export {
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+};
 
 export type LinkKind = "ethernet" | "sll" | "sll2" | "raw" | "ipv4" | "ipv6" | "null";
 
