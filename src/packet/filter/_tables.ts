@@ -4,8 +4,8 @@
  * Values are from pcap-filter(7), IANA's protocol numbers and IEEE's EtherType registry.
  */
 
-/** Words the lexer returns as keywords (libpcap's scanner reserves these). */
-export const KEYWORDS: ReadonlySet<string> = new Set([
+/** Words of the grammar itself: qualifiers, operators and primitives that are not protocols. */
+const GRAMMAR_WORDS = [
   "host",
   "net",
   "mask",
@@ -25,14 +25,10 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   "broadcast",
   "multicast",
   "vlan",
-  "mpls",
-  "pppoed",
-  "pppoes",
-  "geneve",
-  "inbound",
-  "outbound",
-  "ifindex",
-  "byte",
+];
+
+/** Protocol names that can qualify an id, stand alone, or index packet data. */
+export const PROTO_NAMES: ReadonlySet<string> = new Set([
   "ether",
   "fddi",
   "tr",
@@ -73,7 +69,6 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   "stp",
   "ipx",
   "netbeui",
-  "llc",
   "l1",
   "l2",
   "iih",
@@ -81,6 +76,19 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   "snp",
   "csnp",
   "psnp",
+]);
+
+/** Keywords of pcap-filter(7) this compiler recognises but does not implement. */
+export const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
+  "mpls",
+  "pppoed",
+  "pppoes",
+  "geneve",
+  "inbound",
+  "outbound",
+  "ifindex",
+  "byte",
+  "llc",
   "vpi",
   "vci",
   "lane",
@@ -112,6 +120,13 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   "action",
   "hsrp",
   "lo",
+]);
+
+/** Words the lexer returns as keywords (libpcap's scanner reserves these). */
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  ...GRAMMAR_WORDS,
+  ...PROTO_NAMES,
+  ...UNSUPPORTED_KEYWORDS,
 ]);
 
 /**

@@ -1,3 +1,4 @@
+import { PROTO_NAMES, UNSUPPORTED_KEYWORDS } from "./_tables.js";
 import type {
   AddrQualifier,
   Arith,
@@ -11,56 +12,6 @@ import type {
 import { FilterError } from "./errors.js";
 import { type Token, tokenize } from "./lexer.js";
 
-/** Protocol names that can qualify an id, stand alone, or index packet data. */
-const PROTO_NAMES = new Set([
-  "ether",
-  "fddi",
-  "tr",
-  "wlan",
-  "link",
-  "ppp",
-  "slip",
-  "radio",
-  "ip",
-  "ip6",
-  "arp",
-  "rarp",
-  "tcp",
-  "udp",
-  "icmp",
-  "icmp6",
-  "igmp",
-  "igrp",
-  "pim",
-  "vrrp",
-  "carp",
-  "sctp",
-  "ah",
-  "esp",
-  "atalk",
-  "aarp",
-  "decnet",
-  "lat",
-  "sca",
-  "moprc",
-  "mopdl",
-  "iso",
-  "esis",
-  "es-is",
-  "isis",
-  "is-is",
-  "clnp",
-  "stp",
-  "ipx",
-  "netbeui",
-  "l1",
-  "l2",
-  "iih",
-  "lsp",
-  "snp",
-  "csnp",
-  "psnp",
-]);
 const ADDR_QUALIFIERS = new Set(["host", "net", "port", "portrange", "gateway"]);
 const RELOPS = new Set([">", ">=", "=", "!=", "<", "<="]);
 /** Binding strength of the binary arithmetic operators, as in libpcap's grammar. */
@@ -76,49 +27,6 @@ const PRECEDENCE: Record<string, number> = {
   "%": 5,
 };
 const UNARY_PRECEDENCE = 6;
-/** Keywords of pcap-filter(7) this compiler recognises but does not implement. */
-const UNSUPPORTED = new Set([
-  "mpls",
-  "pppoed",
-  "pppoes",
-  "geneve",
-  "inbound",
-  "outbound",
-  "ifindex",
-  "byte",
-  "llc",
-  "vpi",
-  "vci",
-  "lane",
-  "oamf4s",
-  "oamf4e",
-  "oamf4",
-  "oam",
-  "metac",
-  "bcc",
-  "sc",
-  "ilmic",
-  "connectmsg",
-  "metaconnect",
-  "ra",
-  "ta",
-  "addr1",
-  "addr2",
-  "addr3",
-  "addr4",
-  "type",
-  "subtype",
-  "dir",
-  "on",
-  "ifname",
-  "rnr",
-  "rset",
-  "srnr",
-  "reason",
-  "action",
-  "hsrp",
-  "lo",
-]);
 
 interface Parsed {
   node: FilterAst;
@@ -354,7 +262,7 @@ class Parser {
       );
     }
     if (t.kind === "kw") {
-      if (UNSUPPORTED.has(t.text)) {
+      if (UNSUPPORTED_KEYWORDS.has(t.text)) {
         throw new FilterError(
           "FILTER_UNSUPPORTED",
           `'${t.text}' is not supported by this filter compiler`,
