@@ -123,68 +123,89 @@ export class HeadScanner {
     }
   }
 
-  /** `method SP request-target SP HTTP-version CRLF` (RFC 9112 3). */
-  private requestLine(buf: Uint8Array, base: number, p: number, end: number): number {
+  /**
+   * Finds the LF that ends a start line beginning at p, within `maxStartLine`. Start lines are
+   * parsed only once whole, so that the verdict on one never depends on where the input was
+   * cut. Returns the LF's position, or -1 to wait for more bytes.
+   */
+  private startLineEnd(buf: Uint8Array, p: number, end: number): number {
     const cap = p + this.maxStartLine + 2;
     const lim = Math.min(end, cap);
+    for (let i = p; i < lim; i++) {
+      if (buf[i] === LF) {
+        if (i === p || buf[i - 1] !== CR) this.fail("HPE_CR_EXPECTED", "LF without CR", i);
+        return i;
+      }
+    }
+    if (lim === cap) {
+      if (this.startLine === StartLine.Request) {
+        this.fail("HPE_URI_TOO_LONG", `request line longer than ${this.maxStartLine} bytes`, lim);
+      }
+      this.fail("HPE_HEADER_OVERFLOW", `status line longer than ${this.maxStartLine} bytes`, lim);
+    }
+    return -1;
+  }
+
+  /** `method SP request-target SP HTTP-version CRLF` (RFC 9112 3). */
+  private requestLine(buf: Uint8Array, base: number, p: number, end: number): number {
     const lineStart = p;
-    while (p < lim && TOKEN[buf[p]] === 1) p++;
-    if (p >= lim) return this.shortLine(lim, cap);
+    // Garbage is refused at its first byte rather than after a line's worth of it.
+    if (TOKEN[buf[p]] !== 1) this.fail("HPE_INVALID_METHOD", "the method is not a token", p);
+    const lf = this.startLineEnd(buf, p, end);
+    if (lf < 0) return -1;
+    const cr = lf - 1;
+    // Each loop stops at the CR at the latest, which is in neither class.
+    while (TOKEN[buf[p]] === 1) p++;
     if (buf[p] !== SP || p === lineStart) {
-      if (buf[p] === LF) this.fail("HPE_CR_EXPECTED", "LF without CR", p);
       this.fail("HPE_INVALID_METHOD", "the method is not a token followed by one space", p);
     }
     this.methodEnd = p - base;
     const targetStart = ++p;
     while (TARGET[buf[p]] === 1) p++;
-    if (p >= lim) return this.shortLine(lim, cap);
     if (buf[p] !== SP || p === targetStart) {
       if (p === targetStart) this.fail("HPE_INVALID_URL", "empty request-target", p);
-      if (buf[p] === CR || buf[p] === LF) {
-        this.fail("HPE_INVALID_VERSION", "no HTTP version after the request-target", p);
-      }
+      if (p === cr) this.fail("HPE_INVALID_VERSION", "no HTTP version after the request-target", p);
       this.fail("HPE_INVALID_URL", `byte 0x${hex2(buf[p])} in the request-target`, p);
     }
     this.targetStart = targetStart - base;
     this.targetEnd = p - base;
     p++;
-    if (lim - p < VERSION_LENGTH + 2) {
-      this.refuseEarlyLF(buf, p, lim, "HPE_INVALID_VERSION");
-      return this.shortLine(lim, cap);
+    if (cr - p !== VERSION_LENGTH) {
+      this.fail("HPE_INVALID_VERSION", 'the version is not "HTTP/" DIGIT "." DIGIT', p);
     }
-    p = this.version(buf, p);
-    this.lineEnd(buf, p, "HPE_INVALID_VERSION");
+    this.version(buf, p);
     if (this.versionMajor !== 1 || this.versionMinor > 1) {
       this.fail(
         "HPE_UNSUPPORTED_VERSION",
         `HTTP/${this.versionMajor}.${this.versionMinor} is not supported`,
-        p - 3,
+        p,
       );
     }
-    return p + 2;
+    return lf + 1;
   }
 
   /** `HTTP-version SP status-code SP [reason-phrase] CRLF` (RFC 9112 4). */
   private statusLine(buf: Uint8Array, base: number, p: number, end: number): number {
-    const cap = p + this.maxStartLine + 2;
-    const lim = Math.min(end, cap);
-    // "HTTP/1.1 200" and one more byte.
-    if (lim - p < VERSION_LENGTH + 5) {
-      this.refuseEarlyLF(buf, p, lim, "HPE_INVALID_STATUS");
-      return this.shortLine(lim, cap);
-    }
-    p = this.version(buf, p);
+    if (buf[p] !== 0x48)
+      this.fail("HPE_INVALID_VERSION", 'a status line not starting with "HTTP/"', p);
+    const lf = this.startLineEnd(buf, p, end);
+    if (lf < 0) return -1;
+    const cr = lf - 1;
+    if (cr - p < VERSION_LENGTH)
+      this.fail("HPE_INVALID_VERSION", "a status line too short for a version", p);
+    this.version(buf, p);
     if (this.versionMajor !== 1 || this.versionMinor > 1) {
       this.fail(
         "HPE_INVALID_VERSION",
         `HTTP/${this.versionMajor}.${this.versionMinor} is not supported`,
-        p - 3,
+        p,
       );
     }
+    p += VERSION_LENGTH;
     const d0 = buf[p + 1] - 0x30;
     const d1 = buf[p + 2] - 0x30;
     const d2 = buf[p + 3] - 0x30;
-    if (buf[p] !== SP || !isDigit(d0) || !isDigit(d1) || !isDigit(d2)) {
+    if (cr - p < 4 || buf[p] !== SP || !isDigit(d0) || !isDigit(d1) || !isDigit(d2)) {
       this.fail("HPE_INVALID_STATUS", "the status code is not SP and three digits", p);
     }
     const status = d0 * 100 + d1 * 10 + d2;
@@ -195,22 +216,22 @@ export class HeadScanner {
     p += 4;
     // Many servers send "HTTP/1.1 200\r\n" without the SP before an empty reason; the grammar
     // wants it, but nothing is ambiguous without it, so it is accepted.
-    if (buf[p] === SP) {
+    if (p < cr) {
+      if (buf[p] !== SP)
+        this.fail("HPE_INVALID_STATUS", "the status code is not followed by SP", p);
       p++;
       this.reasonStart = p - base;
-      while (p < lim && FIELD[buf[p]] !== 0) p++;
-      if (p >= lim) return this.shortLine(lim, cap);
+      while (p < cr && FIELD[buf[p]] !== 0) p++;
+      if (p < cr) this.fail("HPE_INVALID_STATUS", `byte 0x${hex2(buf[p])} in the reason phrase`, p);
       this.reasonEnd = p - base;
     } else {
       this.reasonStart = this.reasonEnd = p - base;
     }
-    if (p + 1 >= lim) return this.shortLine(lim, cap);
-    this.lineEnd(buf, p, "HPE_INVALID_STATUS");
-    return p + 2;
+    return lf + 1;
   }
 
-  /** Reads `HTTP/` DIGIT "." DIGIT at p (all 8 bytes are there); returns the position after it. */
-  private version(buf: Uint8Array, p: number): number {
+  /** Reads `HTTP/` DIGIT "." DIGIT at p (all 8 bytes are there). */
+  private version(buf: Uint8Array, p: number): void {
     const major = buf[p + 5] - 0x30;
     const minor = buf[p + 7] - 0x30;
     if (
@@ -228,37 +249,6 @@ export class HeadScanner {
     }
     this.versionMajor = major;
     this.versionMinor = minor;
-    return p + VERSION_LENGTH;
-  }
-
-  /** The CRLF that must end a start line at p (both bytes are there). */
-  private lineEnd(buf: Uint8Array, p: number, code: HttpParseErrorCode): void {
-    const c = buf[p];
-    if (c === CR) {
-      if (buf[p + 1] !== LF) this.fail("HPE_LF_EXPECTED", "CR without LF", p + 1);
-    } else if (c === LF) {
-      this.fail("HPE_CR_EXPECTED", "LF without CR", p);
-    } else {
-      this.fail(code, `byte 0x${hex2(c)} where the start line should end`, p);
-    }
-  }
-
-  /** A start line cut short: wait for more, unless it is already longer than allowed. */
-  private shortLine(lim: number, cap: number): number {
-    if (lim === cap) {
-      if (this.startLine === StartLine.Request) {
-        this.fail("HPE_URI_TOO_LONG", `request line longer than ${this.maxStartLine} bytes`, lim);
-      }
-      this.fail("HPE_HEADER_OVERFLOW", `status line longer than ${this.maxStartLine} bytes`, lim);
-    }
-    return -1;
-  }
-
-  /** A fixed-length part is incomplete; if the line already ended inside it, it never will be. */
-  private refuseEarlyLF(buf: Uint8Array, p: number, lim: number, code: HttpParseErrorCode): void {
-    for (let i = p; i < lim; i++) {
-      if (buf[i] === LF) this.fail(code, "the start line ends too early", i);
-    }
   }
 
   private badName(buf: Uint8Array, nameStart: number, p: number, count: number): never {

@@ -293,7 +293,14 @@ export class HttpParser {
     const n = Math.min(end - p, limit - before);
     const stash = this.stashBytes(data, p, n, before);
     const now = before + n;
-    if (hasLF(stash, before, now) || (!scanner.startLineDone && now > scanner.maxStartLine + 1)) {
+    // Scanning again is only worth it once an LF has come (see HeadScanner.scan), a start
+    // line may have gone over its limit, or the section is at its limit (so that a fault in
+    // its last line is reported as it would be had the bytes come in one piece).
+    if (
+      hasLF(stash, before, now) ||
+      now === limit ||
+      (!scanner.startLineDone && now > scanner.maxStartLine + 1)
+    ) {
       scanner.bias = this.stashOffset;
       const sectionEnd = scanner.scan(stash, 0, now);
       if (sectionEnd >= 0) {

@@ -82,7 +82,7 @@ function main(): void {
   });
 
   const require = createRequire(import.meta.url);
-  const { HTTPParser } = require("_http_common") as LlhttpModule;
+  const { HTTPParser } = require("node:_http_common") as LlhttpModule;
   const ll = new HTTPParser();
   ll.initialize(HTTPParser.REQUEST, {});
   // llhttp hands raw header arrays to onHeadersComplete; node:http builds its objects later.
