@@ -1,16 +1,8 @@
-import {
-  LINKTYPE_ETHERNET,
-  LINKTYPE_IPV4,
-  LINKTYPE_IPV6,
-  LINKTYPE_LINUX_SLL,
-  LINKTYPE_LINUX_SLL2,
-  LINKTYPE_NULL,
-  LINKTYPE_RAW,
-} from "../file/linktype.js";
+import { LINKTYPE } from "../file/linktype.js";
 import { FilterError } from "./errors.js";
 
 // The link types the compiler knows (LINKTYPE_* of the pcap and pcapng formats), defined once
-// in file/linktype.ts and passed on from here.
+// in file/linktype.ts; filter/ passes them on as part of its surface.
 export {
   LINKTYPE_ETHERNET,
   LINKTYPE_IPV4,
@@ -19,7 +11,7 @@ export {
   LINKTYPE_LINUX_SLL2,
   LINKTYPE_NULL,
   LINKTYPE_RAW,
-};
+} from "../file/linktype.js";
 
 export type LinkKind = "ethernet" | "sll" | "sll2" | "raw" | "ipv4" | "ipv6" | "null";
 
@@ -38,13 +30,13 @@ export interface LinkLayer {
 const LINKS: ReadonlyMap<number, LinkLayer> = new Map(
   (
     [
-      [LINKTYPE_ETHERNET, "ethernet", "Ethernet", 12, 14],
-      [LINKTYPE_LINUX_SLL, "sll", "Linux cooked v1", 14, 16],
-      [LINKTYPE_LINUX_SLL2, "sll2", "Linux cooked v2", 0, 20],
-      [LINKTYPE_RAW, "raw", "Raw IP", -1, 0],
-      [LINKTYPE_IPV4, "ipv4", "Raw IPv4", -1, 0],
-      [LINKTYPE_IPV6, "ipv6", "Raw IPv6", -1, 0],
-      [LINKTYPE_NULL, "null", "BSD loopback", -1, 4],
+      [LINKTYPE.ETHERNET, "ethernet", "Ethernet", 12, 14],
+      [LINKTYPE.LINUX_SLL, "sll", "Linux cooked v1", 14, 16],
+      [LINKTYPE.LINUX_SLL2, "sll2", "Linux cooked v2", 0, 20],
+      [LINKTYPE.RAW, "raw", "Raw IP", -1, 0],
+      [LINKTYPE.IPV4, "ipv4", "Raw IPv4", -1, 0],
+      [LINKTYPE.IPV6, "ipv6", "Raw IPv6", -1, 0],
+      [LINKTYPE.NULL, "null", "BSD loopback", -1, 4],
     ] as const
   ).map(([linkType, kind, description, offLinkType, offLinkPayload]) => [
     linkType,
