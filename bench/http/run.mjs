@@ -35,6 +35,7 @@
  *   - GET / answers 200 "Hello, World!" (text/plain) with keep-alive and pipelining; GET
  *     /1m.bin answers the bytes of DOCROOT/1m.bin; idle keep-alive connections stay open for
  *     at least 60 s;
+ *   - its working directory is the repository, its soft `ulimit -n` the hard limit;
  *   - all its work happens in that one process (any number of threads), which SIGTERM ends.
  * Servers: servers/evnet-low.mjs and servers/evnet-fetch.mjs (skipped while missing),
  * servers/node-http.mjs, servers/bun.mjs run by the `bun` binary of the npm package `bun`
@@ -324,6 +325,7 @@ async function startServer(name, server, key, docroot) {
   const log = openSync(logFile, "w");
   const shell = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec taskset -c 0 "$@"';
   const child = spawn("bash", ["-c", shell, "bench-http", cmd, ...args], {
+    cwd: root,
     env: { ...process.env, PORT: String(port), DOCROOT: docroot, EVNET_DIST: evnetDist },
     stdio: ["ignore", log, log],
   });
@@ -365,12 +367,12 @@ function procField(pid, file, re) {
   return m ? m[1] : undefined;
 }
 
-/** utime + stime of the whole process in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+/** utime and stime of the whole process in clock ticks (fields 14 and 15 of /proc/PID/stat). */
 function cpuTicks(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // The command name (field 2) may hold spaces; the fields after it are space-separated.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(rest[11]) + Number(rest[12]);
+  return { user: Number(rest[11]), system: Number(rest[12]) };
 }
 
 function rssKiB(pid) {
@@ -502,7 +504,10 @@ async function measureLoad(scenario, handle) {
   if (warmup > 0) await wrk(wrkArgs(scenario, handle.port, warmup), warmup);
   const before = cpuTicks(handle.pid);
   const w = await wrk(wrkArgs(scenario, handle.port, duration), duration);
-  const ticks = cpuTicks(handle.pid) - before;
+  const after = cpuTicks(handle.pid);
+  const userTicks = after.user - before.user;
+  const systemTicks = after.system - before.system;
+  const ticks = userTicks + systemTicks;
   if (w.requests === 0) throw new Error("wrk completed no request");
   if (w.non2xx > 0 || w.socketErrors > 0) {
     throw new Error(`wrk saw ${w.non2xx} non-2xx responses and ${w.socketErrors} socket errors`);
@@ -511,6 +516,8 @@ async function measureLoad(scenario, handle) {
   return {
     ...w,
     cpuTicks: ticks,
+    userTicks,
+    systemTicks,
     // Below 100%, the server was waiting for wrk: its req/s is then wrk's limit, not its own.
     busyPercent: (100 * cpuUs) / 1e6 / w.seconds,
     cpuUsPerReq: cpuUs / w.requests,

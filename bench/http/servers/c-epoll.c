@@ -17,7 +17,8 @@
  *   - backpressure: when the kernel does not take a whole response batch, the rest is kept,
  *     reading stops (EPOLLIN off) and EPOLLOUT drains it first.
  * Every path answers the hello body: the benchmark only asks for "/".
- * Per connection it keeps a 40-byte struct; nothing else unless a head or a write is partial.
+ * Per connection it keeps a 32-byte struct (and a pointer in an fd-indexed table); nothing else
+ * unless a request head or a write is partial.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
