@@ -539,7 +539,8 @@ export class HttpParser {
       // The CRLF after the data, when it is already here, is checked at once.
       if (p + n + 1 < end) {
         if (data[p + n] !== CR || data[p + n + 1] !== LF) {
-          this.fail("HPE_INVALID_CHUNK_DATA", "chunk data not followed by CRLF", p + n);
+          const at = data[p + n] !== CR ? p + n : p + n + 1;
+          this.fail("HPE_INVALID_CHUNK_DATA", "chunk data not followed by CRLF", at);
         }
         this.state = State.ChunkLine;
         this.events.onBody(data.subarray(p, p + n));
