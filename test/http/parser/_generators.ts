@@ -43,9 +43,7 @@ const chunkExt = fc.oneof(
   fc.constant(""),
   token.map((n) => `;${n}`),
   fc.tuple(token, token).map(([n, v]) => `;${n}=${v}`),
-  fc
-    .tuple(fc.constantFrom("", " "), token, chars(`${VCHARS.replace(/["\\]/g, "")} `, 0, 10))
-    .map(([bws, n, v]) => `${bws};${n}="${v}"`),
+  fc.tuple(token, chars(`${VCHARS.replace(/["\\]/g, "")} `, 0, 10)).map(([n, v]) => `;${n}="${v}"`),
 );
 
 type Framing =

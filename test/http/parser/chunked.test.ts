@@ -25,16 +25,8 @@ describe("chunked request bodies", () => {
     );
   });
 
-  it("accepts extensions as RFC 9112 7.1.1 writes them, BWS included", () => {
-    const lines = [
-      "3;a",
-      "3;a=b",
-      '3;a="q \\" \\\\ d"',
-      "3;a=b;c;d=e",
-      "3 ;a",
-      "3\t; a = b",
-      '3;a=""',
-    ];
+  it("accepts extensions as RFC 9112 7.1.1 writes them, without BWS", () => {
+    const lines = ["3;a", "3;a=b", '3;a="q \\" \\\\ d"', "3;a=b;c;d=e", '3;a=""'];
     for (const line of lines) {
       const [msg] = parse("request", `${HEAD}${line}\r\nabc\r\n0;z=1\r\n\r\n`);
       assert.equal(msg.body, "abc", line);
