@@ -28,8 +28,10 @@ static void on_signal(int sig, siginfo_t *info, void *context) {
     int fd = pipe_fds[sig];
     if (fd >= 0) (void)!write(fd, &byte, 1);
     struct sigaction *old = &previous[sig];
-    if (!chain[sig]) {
-      /* not chained */
+    if (!chain[sig] || (old->sa_flags & SA_RESETHAND)) {
+      /* Not chained. A one-shot handler (SA_RESETHAND, as Node's own SIGINT/SIGTERM handler
+       * that restores the default action and re-raises) would re-raise into this handler
+       * forever; a program that watches the signal has taken it over instead. */
     } else if (old->sa_flags & SA_SIGINFO) {
       if (old->sa_sigaction) old->sa_sigaction(sig, info, context);
     } else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {

@@ -108,7 +108,7 @@ async function runWorker(args: ServeArgs, index: number): Promise<number> {
   const { serveStatic } = await import("../http/serve-static.js");
   if (args.pin && index >= 0) {
     const { setCpuAffinity } = await import("../sys/index.js");
-    setCpuAffinity(0, [index % availableParallelism()]);
+    setCpuAffinity([index % availableParallelism()]);
   }
   const handler = serveStatic({
     root: args.root,

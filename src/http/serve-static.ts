@@ -7,7 +7,12 @@ import type { ServerRequest } from "./server/request.js";
 import type { ServerResponse } from "./server/response.js";
 import type { Handler } from "./server/server.js";
 import { formatAccessLog } from "./static/accesslog.js";
-import { StaticFiles, type StaticOptions, type StaticResponse } from "./static/static.js";
+import {
+  releaseBody,
+  StaticFiles,
+  type StaticOptions,
+  type StaticResponse,
+} from "./static/static.js";
 
 export interface ServeStaticOptions extends StaticOptions {
   /** Where access log lines go (combined log format); null for none. Default: none. */

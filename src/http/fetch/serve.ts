@@ -103,10 +103,10 @@ export async function writeResponse(
   req.signal.addEventListener("abort", onAbort, { once: true });
   try {
     res.write(first.value);
-    let next: ReadableStreamReadResult<Uint8Array> = second;
+    let next: { done: boolean; value?: Uint8Array } = second;
     while (!next.done) {
       if (req.aborted) return;
-      if (!res.write(next.value)) {
+      if (!res.write(next.value!)) {
         await new Promise<void>((resolve) => {
           res.ondrain = () => {
             res.ondrain = null;

@@ -104,7 +104,8 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
   // ------------------------------------------------------------------ reading
 
   private onData(data: Uint8Array): void {
-    if (this.closing) return;
+    // Closing: no new request is read, but the body of the current one still is.
+    if (this.closing && this.reading === null) return;
     if (this.paused) {
       this.stash = this.stash ? Buffer.concat([this.stash, data]) : Buffer.from(data);
       return;
@@ -122,7 +123,7 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
       while (offset < data.byteLength) {
         const used = this.parser.feed(data, offset, data.byteLength);
         offset += used;
-        if (this.paused || this.closing || used === 0) break;
+        if (this.paused || (this.closing && this.reading === null) || used === 0) break;
       }
     } catch (err) {
       if (err instanceof HttpParseError) this.reject(err.status || 400, err.message);
@@ -253,15 +254,14 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
   }
 
   private onPeerEnd(): void {
-    // The client will send nothing more. A request still being answered is not lost (a
-    // half-closing client still reads), but its handler learns that the client left.
+    // The client will send nothing more. Like nginx and Node, evnet takes that as the client
+    // having gone: handlers still working are told through their AbortSignal, what is
+    // already queued is sent, and the connection closes (later writes are dropped). A
+    // request whose response is complete by now was answered in full.
     this.peerEnded = true;
     this.closing = true;
-    if (this.inFlight.length === 0) {
-      this.conn.end();
-      return;
-    }
     for (const req of this.requests) req?._abort();
+    this.conn.end();
   }
 
   /** Answers a request the server can't accept and closes after it. */
