@@ -124,9 +124,9 @@ export class HeadScanner {
   }
 
   /**
-   * Finds the LF that ends a start line beginning at p, within `maxStartLine`. Start lines are
-   * parsed only once whole, so that the verdict on one never depends on where the input was
-   * cut. Returns the LF's position, or -1 to wait for more bytes.
+   * Finds the LF that ends a status line beginning at p, within `maxStartLine`. Status lines
+   * are parsed only once whole, so that the verdict on one never depends on where the input
+   * was cut. Returns the LF's position, or -1 to wait for more bytes.
    */
   private startLineEnd(buf: Uint8Array, p: number, end: number): number {
     const cap = p + this.maxStartLine + 2;
@@ -137,6 +137,11 @@ export class HeadScanner {
         return i;
       }
     }
+    return this.shortStartLine(lim, cap);
+  }
+
+  /** A start line without its end yet: wait for more, unless it is already over the limit. */
+  private shortStartLine(lim: number, cap: number): number {
     if (lim === cap) {
       if (this.startLine === StartLine.Request) {
         this.fail("HPE_URI_TOO_LONG", `request line longer than ${this.maxStartLine} bytes`, lim);
@@ -146,31 +151,41 @@ export class HeadScanner {
     return -1;
   }
 
-  /** `method SP request-target SP HTTP-version CRLF` (RFC 9112 3). */
+  /**
+   * `method SP request-target SP HTTP-version CRLF` (RFC 9112 3). The method and target are
+   * checked as they come (a fault there is the same byte however the input is cut); the
+   * version only once its line is whole.
+   */
   private requestLine(buf: Uint8Array, base: number, p: number, end: number): number {
     const lineStart = p;
-    // Garbage is refused at its first byte rather than after a line's worth of it.
-    if (TOKEN[buf[p]] !== 1) this.fail("HPE_INVALID_METHOD", "the method is not a token", p);
-    const lf = this.startLineEnd(buf, p, end);
-    if (lf < 0) return -1;
-    const cr = lf - 1;
-    // Each loop stops at the CR at the latest, which is in neither class.
+    const cap = p + this.maxStartLine + 2;
+    const lim = Math.min(end, cap);
+    // Both loops stop at the first byte outside their class; reading past `lim` is harmless
+    // (a typed array yields undefined past its end) and is treated as "not there yet".
     while (TOKEN[buf[p]] === 1) p++;
+    if (p >= lim) return this.shortStartLine(lim, cap);
     if (buf[p] !== SP || p === lineStart) {
       this.fail("HPE_INVALID_METHOD", "the method is not a token followed by one space", p);
     }
     this.methodEnd = p - base;
     const targetStart = ++p;
     while (TARGET[buf[p]] === 1) p++;
-    if (buf[p] !== SP || p === targetStart) {
+    if (p >= lim) return this.shortStartLine(lim, cap);
+    const c = buf[p];
+    if (c !== SP || p === targetStart) {
+      if (c === LF) this.fail("HPE_CR_EXPECTED", "LF without CR", p);
       if (p === targetStart) this.fail("HPE_INVALID_URL", "empty request-target", p);
-      if (p === cr) this.fail("HPE_INVALID_VERSION", "no HTTP version after the request-target", p);
-      this.fail("HPE_INVALID_URL", `byte 0x${hex2(buf[p])} in the request-target`, p);
+      if (c === CR) this.fail("HPE_INVALID_VERSION", "no HTTP version after the request-target", p);
+      this.fail("HPE_INVALID_URL", `byte 0x${hex2(c)} in the request-target`, p);
     }
     this.targetStart = targetStart - base;
     this.targetEnd = p - base;
     p++;
-    if (cr - p !== VERSION_LENGTH) {
+    let lf = p;
+    while (lf < lim && buf[lf] !== LF) lf++;
+    if (lf >= lim) return this.shortStartLine(lim, cap);
+    if (lf === p || buf[lf - 1] !== CR) this.fail("HPE_CR_EXPECTED", "LF without CR", lf);
+    if (lf - 1 - p !== VERSION_LENGTH) {
       this.fail("HPE_INVALID_VERSION", 'the version is not "HTTP/" DIGIT "." DIGIT', p);
     }
     this.version(buf, p);
