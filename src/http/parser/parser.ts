@@ -73,6 +73,7 @@ enum State {
 const MAX_EMPTY_LINES = 8;
 
 const INITIAL_STASH = 1024;
+const MAX_KEPT_STASH = 4096;
 
 export class HttpParser {
   /**
@@ -227,7 +228,10 @@ export class HttpParser {
     }
   }
 
-  /** Forgets everything: the next byte fed is the first of a new stream. */
+  /**
+   * Forgets everything: the next byte fed is the first of a new stream (a connection reused
+   * for another, or recovery after an error). Not meant to be called from inside a callback.
+   */
   reset(): void {
     this.state = State.Start;
     this.paused = false;
@@ -306,6 +310,8 @@ export class HttpParser {
       if (sectionEnd >= 0) {
         this.stashLength = 0;
         this.sectionDone(stash, 0, sectionEnd);
+        // A large stash is not kept for the connection's lifetime for one large head.
+        if (stash.length > MAX_KEPT_STASH) this.stash = null;
         return p + (sectionEnd - before);
       }
     }
