@@ -4,6 +4,12 @@
  */
 
 export {
+  installLightResponse,
+  LightResponse,
+  NativeResponse,
+  uninstallLightResponse,
+} from "./fetch/response.js";
+export {
   type FetchHandler,
   type FetchServer,
   type ServeOptions,

@@ -7,6 +7,7 @@ import type { ServerRequest } from "../server/request.js";
 import type { ServerResponse } from "../server/response.js";
 import { HttpServer, type ServerOptions } from "../server/server.js";
 import { makeRequest } from "./request.js";
+import { installLightResponse, lightParts } from "./response.js";
 
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
@@ -14,6 +15,11 @@ export interface ServeOptions extends ServerOptions, Omit<ListenOptions, "highWa
   fetch: FetchHandler;
   /** Answers a handler that threw or returned something other than a Response. */
   error?: (err: unknown) => Response | Promise<Response>;
+  /**
+   * Replace globalThis.Response with evnet's lightweight one (see fetch/response.ts), whose
+   * string and byte bodies go out without a ReadableStream. Default true.
+   */
+  lightResponse?: boolean;
 }
 
 export interface FetchServer {
@@ -26,6 +32,7 @@ export interface FetchServer {
 
 export function serve(options: ServeOptions): FetchServer {
   const { fetch, error } = options;
+  if (options.lightResponse !== false) installLightResponse();
   const server = new HttpServer((req, res) => respond(req, res), options);
   server.listen(options);
   const address = server.address();
@@ -69,6 +76,11 @@ export async function writeResponse(
   res: ServerResponse,
   req: ServerRequest,
 ): Promise<void> {
+  const light = lightParts(response);
+  if (light) {
+    writeLight(light, res);
+    return;
+  }
   res.status = response.status;
   if (response.statusText) res.statusText = response.statusText;
   let cookies: string[] | null = null;
@@ -121,4 +133,27 @@ export async function writeResponse(
   } finally {
     req.signal.removeEventListener("abort", onAbort);
   }
+}
+
+/** The fast path: a light response's status, headers and string/byte body, no stream. */
+function writeLight(light: NonNullable<ReturnType<typeof lightParts>>, res: ServerResponse): void {
+  res.status = light.status;
+  if (light.statusText) res.statusText = light.statusText;
+  const headers = light.headers ?? light.init?.headers;
+  if (headers instanceof Headers) {
+    headers.forEach((value, name) => {
+      if (name !== "set-cookie") res.addHeader(name, value);
+    });
+    for (const cookie of headers.getSetCookie()) res.addHeader("set-cookie", cookie);
+  } else if (Array.isArray(headers)) {
+    for (const [name, value] of headers as [string, string][]) res.addHeader(name, value);
+  } else if (headers) {
+    const record = headers as Record<string, string>;
+    for (const name in record) res.addHeader(name, record[name]!);
+  }
+  const body = light.body;
+  if (typeof body === "string" && res.getHeader("content-type") === undefined) {
+    res.addHeader("content-type", "text/plain;charset=UTF-8");
+  }
+  res.end(body ?? undefined);
 }
