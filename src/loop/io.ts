@@ -59,9 +59,10 @@ export class Io extends Watcher {
       );
     }
     loop._start(this, 1);
-    let list = loop._fdWatchers[fd];
-    if (!list) loop._fdWatchers[fd] = list = [];
-    list.push(this);
+    const list = loop._fdWatchers[fd];
+    // A literal of one: an empty array's first push reserves 17 slots, per fd, forever.
+    if (!list) loop._fdWatchers[fd] = [this];
+    else list.push(this);
     loop._fdChange(fd, Loop.FD_WATCHERS_CHANGED);
   }
 

@@ -56,24 +56,33 @@ export interface ConnectionOptions {
 
 export type CloseReason = Error | null;
 
+/** Io and Timer callbacks shared by every connection (the watcher's `data` is the connection). */
+function readable(w: Io): void {
+  (w.data as Connection)._readable();
+}
+function writable(w: Io): void {
+  (w.data as Connection)._flush();
+}
+function lingerExpired(w: Timer): void {
+  (w.data as Connection).destroy(null);
+}
+
+/**
+ * The events are methods: assign functions to them (`conn.onData = (d) => ...`), or extend
+ * the class and override them, which costs no closure per connection (what the HTTP server
+ * does).
+ */
 export class Connection {
   readonly loop: Loop;
   /** The socket; -1 once closed. */
   fd: number;
-  /** Bytes received, as a view into a shared buffer: copy what must outlive the call. */
-  onData: (data: Uint8Array) => void = noop;
-  /** The peer will send no more (read returned 0). Without a handler the connection ends. */
-  onEnd: (() => void) | null = null;
-  /** Queued bytes fell to zero after write() had returned false. */
-  onDrain: () => void = noop;
-  /** Called once when the fd is closed: null for an orderly close, else the error. */
-  onClose: (reason: CloseReason) => void = noop;
   /** User data (a protocol's per-connection state). */
   data: unknown = undefined;
 
   readonly highWaterMark: number;
   private readonly readIo: Io;
-  private readonly writeIo: Io;
+  /** Made the first time the kernel's buffer is full. */
+  private writeIo: Io | null = null;
   private queue: Chunk[] = [];
   private queueHead = 0;
   private headOffset = 0;
@@ -85,15 +94,30 @@ export class Connection {
   private readPaused = false;
   private readEnded = false;
   private lingerTimer: Timer | null = null;
+  private lingerSeconds = 2;
 
   constructor(loop: Loop, fd: number, options: ConnectionOptions = {}) {
     this.loop = loop;
     this.fd = fd;
     this.highWaterMark = options.highWaterMark ?? 65536;
-    this.readIo = new Io(loop, fd, EV.READ, () => this.handleReadable());
-    this.writeIo = new Io(loop, fd, EV.WRITE, () => this.flush());
+    this.readIo = new Io(loop, fd, EV.READ, readable);
+    this.readIo.data = this;
     this.readIo.start();
   }
+
+  /** Bytes received, as a view into a shared buffer: copy what must outlive the call. */
+  onData(_data: Uint8Array): void {}
+
+  /** The peer will send no more (read returned 0). By default the connection ends. */
+  onEnd(): void {
+    this.end();
+  }
+
+  /** Queued bytes fell to zero after write() had returned false. */
+  onDrain(): void {}
+
+  /** Called once when the fd is closed: null for an orderly close, else the error. */
+  onClose(_reason: CloseReason): void {}
 
   get closed(): boolean {
     return this.fd < 0;
@@ -149,7 +173,7 @@ export class Connection {
   }
 
   uncork(): void {
-    if (this.corked > 0 && --this.corked === 0 && this.queued > 0) this.flush();
+    if (this.corked > 0 && --this.corked === 0 && this.queued > 0) this._flush();
   }
 
   /**
@@ -197,8 +221,12 @@ export class Connection {
     return this.afterQueue();
   }
 
+  private get writeWaiting(): boolean {
+    return this.writeIo !== null && this.writeIo.active;
+  }
+
   private afterQueue(): boolean {
-    if (this.corked === 0 && !this.writeIo.active) this.flush();
+    if (this.corked === 0 && !this.writeWaiting) this._flush();
     if (this.fd < 0) return false;
     if (this.queued >= this.highWaterMark) {
       this.needDrain = true;
@@ -218,15 +246,14 @@ export class Connection {
     this.ending = true;
     this.lingerSeconds = lingerSeconds;
     if (this.queued === 0) this.shutWrite();
-    else if (this.corked === 0 && !this.writeIo.active) this.flush();
+    else if (this.corked === 0 && !this.writeWaiting) this._flush();
   }
-  private lingerSeconds = 2;
 
   /** Closes now; queued bytes are dropped. */
   destroy(reason: CloseReason = null): void {
     if (this.fd < 0) return;
     this.readIo.stop();
-    this.writeIo.stop();
+    this.writeIo?.stop();
     this.lingerTimer?.stop();
     const fd = this.fd;
     this.fd = -1;
@@ -260,15 +287,18 @@ export class Connection {
       return;
     }
     this.onData = noop;
+    this.onEnd = noop;
     if (this.readPaused) {
       this.readPaused = false;
       this.readIo.start();
     }
-    this.lingerTimer = new Timer(this.loop, this.lingerSeconds, 0, () => this.destroy(null));
+    this.lingerTimer = new Timer(this.loop, this.lingerSeconds, 0, lingerExpired);
+    this.lingerTimer.data = this;
     this.lingerTimer.start();
   }
 
-  private handleReadable(): void {
+  /** @internal the socket is readable */
+  _readable(): void {
     let rounds = 0;
     for (;;) {
       let n: number;
@@ -282,7 +312,7 @@ export class Connection {
       if (n === 0) {
         this.readEnded = true;
         this.readIo.stop();
-        if (this.writeShut || !this.onEnd) this.destroy(null);
+        if (this.writeShut) this.destroy(null);
         else this.onEnd();
         return;
       }
@@ -293,8 +323,8 @@ export class Connection {
     }
   }
 
-  /** Sends what is queued until done or the kernel's buffer is full. */
-  private flush(): void {
+  /** @internal Sends what is queued until done or the kernel's buffer is full. */
+  _flush(): void {
     const fd = this.fd;
     if (fd < 0) return;
     const queue = this.queue;
@@ -331,13 +361,18 @@ export class Connection {
         return;
       }
       // would block: wait until writable
+      if (!this.writeIo) {
+        this.writeIo = new Io(this.loop, fd, EV.WRITE, writable);
+        this.writeIo.data = this;
+      }
       if (!this.writeIo.active) this.writeIo.start();
       return;
     }
-    queue.length = 0;
+    // A fresh array holds no backing store: an idle connection keeps no queue capacity.
+    this.queue = [];
     this.queueHead = 0;
     this.headOffset = 0;
-    if (this.writeIo.active) this.writeIo.stop();
+    if (this.writeWaiting) this.writeIo!.stop();
     if (this.ending) this.shutWrite();
     else if (this.needDrain) {
       this.needDrain = false;

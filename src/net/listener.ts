@@ -53,6 +53,10 @@ export interface ListenOptions extends ConnectionOptions {
 
 const ACCEPT_BATCH = 64;
 
+export type ConnectionFactory = (loop: Loop, fd: number, options: ConnectionOptions) => Connection;
+
+const plainConnection: ConnectionFactory = (loop, fd, options) => new Connection(loop, fd, options);
+
 export class Listener {
   readonly loop: Loop;
   fd: number;
@@ -66,10 +70,15 @@ export class Listener {
   private readonly batch: number;
   private spare: number;
 
+  /**
+   * `makeConnection` builds each accepted connection: a protocol can pass its own subclass of
+   * {@link Connection} (default: a plain Connection).
+   */
   constructor(
     loop: Loop,
     options: ListenOptions,
     private readonly onConnection: (conn: Connection) => void,
+    private readonly makeConnection: ConnectionFactory = plainConnection,
   ) {
     this.loop = loop;
     this.batch = options.acceptBatch ?? ACCEPT_BATCH;
@@ -118,7 +127,7 @@ export class Listener {
         return;
       }
       if (fd < 0) return;
-      this.onConnection(new Connection(this.loop, fd, this.connectionOptions));
+      this.onConnection(this.makeConnection(this.loop, fd, this.connectionOptions));
     }
   }
 

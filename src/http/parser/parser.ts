@@ -119,6 +119,15 @@ export class HttpParser {
   }
 
   /**
+   * True between messages with nothing of the next one seen or held: the parser can be reset
+   * and reused by another connection without losing anything (servers pool parsers so that
+   * idle keep-alive connections hold none).
+   */
+  get atMessageStart(): boolean {
+    return this.state === State.Start && this.stashLength === 0 && this.failure === null;
+  }
+
+  /**
    * Parses bytes [start, end) of `data`, calling the events as messages take shape. Returns
    * the number of bytes consumed: all of them, unless a callback called `pause()`, in which
    * case the rest is the caller's to feed again. Throws HttpParseError on invalid input, and

@@ -13,11 +13,22 @@
  * A client that sends slowly enough to dodge the limits above is what slowloris does; the
  * head timeout is therefore not restarted by data, while the body timeout is (an upload that
  * keeps sending is fine, however long it takes).
+ *
+ * Memory per idle connection is kept small: the class extends the TCP Connection (no
+ * separate object, no closures), and the parser is borrowed from the server's pool only
+ * while a request is being read. The timer follows libev's advice for timeouts that move
+ * all the time: only a deadline field changes per request, and the timer, when it fires
+ * early, re-arms itself for what is left.
  */
 import { Timer } from "../../loop/index.js";
-import type { Connection } from "../../net/index.js";
+import { type CloseReason, Connection } from "../../net/index.js";
 import type { SocketAddress } from "../../sys/index.js";
-import { HttpParseError, HttpParser, type MessageHead } from "../parser/index.js";
+import {
+  HttpParseError,
+  HttpParser,
+  type MessageHead,
+  type ParserEvents,
+} from "../parser/index.js";
 import { dateLine } from "./date.js";
 import { RequestBodyError, type RequestOwner, ServerRequest } from "./request.js";
 import { type ResponseOwner, ServerResponse } from "./response.js";
@@ -36,12 +47,42 @@ const CONTINUE = Buffer.from("HTTP/1.1 100 Continue\r\n\r\n");
 /** Pipelined requests answered ahead of time, at most; beyond, reading pauses. */
 const MAX_IN_FLIGHT = 64;
 
-export class HttpConnection implements RequestOwner, ResponseOwner {
-  /** Responses in request order; the first is the one on the wire. */
-  private readonly inFlight: ServerResponse[] = [];
-  private readonly requests: (ServerRequest | null)[] = [];
-  private readonly parser: HttpParser;
-  private readonly timer: Timer;
+/** A pooled parser and the connection it currently parses for. */
+export class ParserSlot implements ParserEvents {
+  owner: HttpConnection | null = null;
+  readonly parser: HttpParser;
+
+  constructor(limits: ConstructorParameters<typeof HttpParser>[2]) {
+    this.parser = new HttpParser("request", this, limits);
+  }
+
+  onHead(head: MessageHead): void {
+    this.owner!._onHead(head);
+  }
+
+  onBody(data: Uint8Array): void {
+    this.owner!._onBody(data);
+  }
+
+  onEnd(trailers: string[]): void {
+    this.owner!._onEnd(trailers);
+  }
+}
+
+function timerFired(w: Timer): void {
+  (w.data as HttpConnection)._timerFired();
+}
+
+export class HttpConnection extends Connection implements RequestOwner, ResponseOwner {
+  server!: HttpServer;
+  /** Responses in request order (each knows its request); the first is on the wire. */
+  private inFlight: ServerResponse[] = [];
+  private slot: ParserSlot | null = null;
+  private timer: Timer | null = null;
+  /** Loop time at which the current timeout expires; 0 for none. */
+  private deadline = 0;
+  /** Loop time the timer is armed for (it may be earlier than `deadline`). */
+  private timerAt = 0;
   private state = State.Idle;
   private requestStarted = 0;
   /** The request whose body is being parsed. */
@@ -50,32 +91,17 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
   /** Bytes that arrived while parsing was paused, fed again on resume. */
   private stash: Buffer | null = null;
   private paused = false;
+  private parsing = false;
   /** No more requests are read: the connection closes once the responses are out. */
   private closing = false;
-  private peerEnded = false;
   private writeBlocked = false;
-  private closed = false;
+  private finished = false;
 
-  constructor(
-    readonly server: HttpServer,
-    readonly conn: Connection,
-  ) {
-    this.parser = new HttpParser(
-      "request",
-      {
-        onHead: (head) => this.onHead(head),
-        onBody: (data) => this.onBody(data),
-        onEnd: (trailers) => this.onEnd(trailers),
-      },
-      server.parserLimits,
-    );
-    this.timer = new Timer(conn.loop, 0, 0, () => this.onTimeout());
+  /** Called by the server right after accept. */
+  attach(server: HttpServer): void {
+    this.server = server;
     // A new connection gets the head's time to send its first request (nginx does the same).
-    this.armTimer(server.headersTimeout);
-    conn.onData = (data) => this.onData(data);
-    conn.onEnd = () => this.onPeerEnd();
-    conn.onClose = () => this.onClose();
-    conn.onDrain = () => this.onDrain();
+    this.setTimeout(server.headersTimeout);
   }
 
   /** True when no request is in progress (graceful shutdown closes these at once). */
@@ -83,9 +109,10 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     return this.state === State.Idle && this.inFlight.length === 0;
   }
 
-  remoteAddress(): SocketAddress | null {
+  /** A remote address that never throws (the socket may be gone already). */
+  peer(): SocketAddress | null {
     try {
-      return this.conn.remoteAddress();
+      return super.remoteAddress();
     } catch {
       return null;
     }
@@ -94,16 +121,12 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
   /** Graceful shutdown: finish what is in flight, read nothing new. */
   shutdown(): void {
     this.closing = true;
-    if (this.idle) this.conn.end();
-  }
-
-  destroy(): void {
-    this.conn.destroy(null);
+    if (this.idle) this.end();
   }
 
   // ------------------------------------------------------------------ reading
 
-  private onData(data: Uint8Array): void {
+  override onData(data: Uint8Array): void {
     // Closing: no new request is read, but the body of the current one still is.
     if (this.closing && this.reading === null) return;
     if (this.paused) {
@@ -111,69 +134,96 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
       return;
     }
     if (this.state === State.Idle) this.startRequest();
-    else if (this.state === State.Body) this.timer.again();
-    this.conn.cork();
+    else if (this.state === State.Body) this.setTimeout(this.server.bodyTimeout);
+    this.cork();
     this.parse(data);
-    this.conn.uncork();
+    this.uncork();
+    if (this.state === State.Idle) this.releaseParser();
   }
 
   private parse(data: Uint8Array): void {
+    let slot = this.slot;
+    if (!slot) {
+      slot = this.server._takeParser();
+      slot.owner = this;
+      this.slot = slot;
+    }
+    const parser = slot.parser;
     let offset = 0;
+    this.parsing = true;
     try {
       while (offset < data.byteLength) {
-        const used = this.parser.feed(data, offset, data.byteLength);
+        const used = parser.feed(data, offset, data.byteLength);
         offset += used;
         if (this.paused || (this.closing && this.reading === null) || used === 0) break;
       }
     } catch (err) {
-      if (err instanceof HttpParseError) this.reject(err.status || 400, err.message);
-      else throw err;
+      if (!(err instanceof HttpParseError)) throw err;
+      this.parsing = false;
+      this.dropParser();
+      this.reject(err.status || 400, err.message);
       return;
+    } finally {
+      this.parsing = false;
     }
     if (this.paused && offset < data.byteLength && !this.closing) {
       this.stash = Buffer.from(data.subarray(offset));
     }
   }
 
-  private startRequest(): void {
-    this.state = State.Head;
-    this.requestStarted = this.conn.loop.now();
-    this.armTimer(this.server.headersTimeout);
+  /** Gives the parser back to the pool when it holds nothing of a next request. */
+  private releaseParser(): void {
+    const slot = this.slot;
+    if (!slot || this.parsing || !slot.parser.atMessageStart) return;
+    this.slot = null;
+    slot.owner = null;
+    this.server._returnParser(slot);
   }
 
-  private onHead(head: MessageHead): void | boolean {
+  /** A parser that failed (or whose connection closed mid-message) is not reused. */
+  private dropParser(): void {
+    if (this.slot) this.slot.owner = null;
+    this.slot = null;
+  }
+
+  private startRequest(): void {
+    this.state = State.Head;
+    this.requestStarted = this.loop.now();
+    this.setTimeout(this.server.headersTimeout);
+  }
+
+  /** @internal parser event */
+  _onHead(head: MessageHead): void {
     const server = this.server;
     const req = new ServerRequest(head, this);
     const res = new ServerResponse(
       this,
+      req,
       head.method === "HEAD",
       head.versionMinor === 0,
       head.keepAlive && !server.closing,
     );
-    this.requests.push(req);
     this.inFlight.push(res);
     server.requestCount++;
-    if (!head.keepAlive) {
-      // No request after this one is read (the client said it will close).
-      this.closing = true;
-    }
+    // No request after this one is read when the client said it will close.
+    if (!head.keepAlive) this.closing = true;
     if (req.hasBody) {
       if (head.contentLength > server.maxBodySize) {
         this.inFlight.pop();
-        this.requests.pop();
         this.reject(413, "request body larger than the server accepts");
+        this.slot?.parser.pause();
         return;
       }
       this.reading = req;
       this.bodyBytes = 0;
       this.state = State.Body;
-      this.armTimer(server.bodyTimeout);
+      this.setTimeout(server.bodyTimeout);
       // nginx answers 100-continue as soon as it starts reading the body; so does evnet,
       // after the checks above have accepted the request.
-      if (head.expectContinue && head.versionMinor === 1) this.conn.write(CONTINUE);
+      if (head.expectContinue && head.versionMinor === 1) this.write(CONTINUE);
     } else {
       this.state = State.Busy;
-      this.timer.stop();
+      this.deadline = 0;
     }
     this.runHandler(req, res);
     if (this.inFlight.length >= MAX_IN_FLIGHT) this.pause();
@@ -192,7 +242,7 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
 
   private handlerFailed(res: ServerResponse, err: unknown): void {
     this.server.reportError(err);
-    if (res.finished || this.closed) return;
+    if (res.finished || this.finished) return;
     if (!res.headersSent) {
       res.status = 500;
       res._headers.length = 0;
@@ -200,25 +250,27 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
       res.end("Internal Server Error\n");
     } else {
       // Part of the response is out: the only honest ending is to cut the connection.
-      this.conn.destroy(err instanceof Error ? err : new Error(String(err)));
+      this.destroy(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
-  private onBody(data: Uint8Array): void {
+  /** @internal parser event */
+  _onBody(data: Uint8Array): void {
     const req = this.reading!;
     this.bodyBytes += data.byteLength;
     if (this.bodyBytes > this.server.maxBodySize) {
       req._fail(
         new RequestBodyError("BODY_TOO_LARGE", "request body larger than the server accepts"),
       );
+      this.slot?.parser.pause();
       this.reject(413, "request body larger than the server accepts");
-      this.parser.pause();
       return;
     }
     req._data(data);
   }
 
-  private onEnd(trailers: string[]): void {
+  /** @internal parser event */
+  _onEnd(trailers: string[]): void {
     const req = this.reading;
     if (req) {
       this.reading = null;
@@ -226,9 +278,9 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     }
     if (this.state === State.Body || this.state === State.Head) {
       this.state = State.Busy;
-      this.timer.stop();
+      this.deadline = 0;
     }
-    if (this.closing) this.parser.pause();
+    if (this.closing) this.slot?.parser.pause();
   }
 
   wantBody(_req: ServerRequest): void {
@@ -238,14 +290,14 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
   private pause(): void {
     if (this.paused) return;
     this.paused = true;
-    this.parser.pause();
-    this.conn.pauseReading();
+    this.slot?.parser.pause();
+    this.pauseReading();
   }
 
   private resume(): void {
-    if (!this.paused || this.closed) return;
+    if (!this.paused || this.finished) return;
     this.paused = false;
-    this.conn.resumeReading();
+    this.resumeReading();
     const stash = this.stash;
     if (stash) {
       this.stash = null;
@@ -253,30 +305,28 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     }
   }
 
-  private onPeerEnd(): void {
+  override onEnd(): void {
     // The client will send nothing more. Like nginx and Node, evnet takes that as the client
     // having gone: handlers still working are told through their AbortSignal, what is
     // already queued is sent, and the connection closes (later writes are dropped). A
     // request whose response is complete by now was answered in full.
-    this.peerEnded = true;
     this.closing = true;
-    for (const req of this.requests) req?._abort();
-    this.conn.end();
+    for (const res of this.inFlight) res._req?._abort();
+    this.end();
   }
 
   /** Answers a request the server can't accept and closes after it. */
   private reject(status: number, message: string): void {
     this.closing = true;
-    this.timer.stop();
+    this.deadline = 0;
     const reading = this.reading;
     if (reading) {
       // The request whose body failed gets this answer instead of its handler's.
       this.reading = null;
-      const at = this.requests.lastIndexOf(reading);
+      const at = this.inFlight.findIndex((r) => r._req === reading);
       const replaced = this.inFlight[at];
-      if (at >= 0 && replaced && !replaced.headersSent) {
+      if (replaced && !replaced.headersSent) {
         replaced._finished = true;
-        this.requests.splice(at, 1);
         this.inFlight.splice(at, 1);
       }
     }
@@ -285,11 +335,10 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
       `${statusLine(status)}${dateLine()}Content-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
     // Responses before it still go first; this one takes the place of the unreadable rest.
-    const res = new ServerResponse(this, false, false, false);
+    const res = new ServerResponse(this, null, false, false, false);
     res._headersSent = true;
     res._finished = true;
     this.inFlight.push(res);
-    this.requests.push(null);
     this._emit(res, Buffer.from(head + body));
     this._finish(res, false);
   }
@@ -297,14 +346,14 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
   // ------------------------------------------------------------------ writing
 
   _emit(res: ServerResponse, a: Uint8Array, b?: Uint8Array): boolean {
-    if (this.closed) return false;
+    if (this.finished) return false;
     if (this.inFlight[0] !== res) {
       if (!res._held) res._held = [];
       res._held.push(a);
       if (b) res._held.push(b);
       return true;
     }
-    const ok = b ? this.conn.write2(a, b) : this.conn.write(a);
+    const ok = b ? this.write2(a, b) : this.write(a);
     if (!ok) this.noteBlocked();
     return ok;
   }
@@ -316,7 +365,7 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     length: number,
     done: ((err: Error | null) => void) | null,
   ): boolean {
-    if (this.closed) {
+    if (this.finished) {
       done?.(new Error("connection closed"));
       return false;
     }
@@ -326,13 +375,13 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
       res._heldFiles.push({ at: res._held.length, fd, offset, length, done });
       return true;
     }
-    const ok = this.conn.sendFile(fd, offset, length, done);
+    const ok = this.sendFile(fd, offset, length, done);
     if (!ok) this.noteBlocked();
     return ok;
   }
 
   _finish(res: ServerResponse, keepAlive: boolean): void {
-    if (this.closed) return;
+    if (this.finished) return;
     if (!keepAlive) this.closing = true;
     if (this.inFlight[0] !== res) return;
     this.retireFinished();
@@ -343,19 +392,20 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     const inFlight = this.inFlight;
     while (inFlight.length > 0 && inFlight[0]!._finished) {
       const done = inFlight.shift()!;
-      this.requests.shift();
       if (done._closeAfter) this.closing = true;
       const next = inFlight[0];
       if (next?._held) this.release(next);
     }
     if (inFlight.length === 0) {
+      this.inFlight = []; // no backing store kept while idle
       if (this.closing) {
-        this.conn.end();
+        this.end();
         return;
       }
       if (this.state === State.Busy) {
         this.state = State.Idle;
-        if (!this.writeBlocked) this.armTimer(this.server.keepAliveTimeout);
+        if (!this.writeBlocked) this.setTimeout(this.server.keepAliveTimeout);
+        this.releaseParser();
       }
     }
     if (this.paused && inFlight.length < MAX_IN_FLIGHT / 2 && !this.writeBlocked) this.resume();
@@ -370,28 +420,26 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     for (let i = 0; i <= held.length; i++) {
       while (files && f < files.length && files[f]!.at === i) {
         const file = files[f++]!;
-        this.conn.sendFile(file.fd, file.offset, file.length, file.done);
+        this.sendFile(file.fd, file.offset, file.length, file.done);
       }
-      if (i < held.length) this.conn.write(held[i]!);
+      if (i < held.length) this.write(held[i]!);
     }
-    if (this.conn.bufferedAmount >= this.conn.highWaterMark) this.noteBlocked();
+    if (this.bufferedAmount >= this.highWaterMark) this.noteBlocked();
   }
 
   private noteBlocked(): void {
     if (this.writeBlocked) return;
     this.writeBlocked = true;
     // A client that stops reading must not hold the response's memory forever.
-    this.armTimer(this.server.sendTimeout);
-    if (!this.paused) {
-      this.pause();
-    }
+    this.setTimeout(this.server.sendTimeout);
+    if (!this.paused) this.pause();
   }
 
-  private onDrain(): void {
+  override onDrain(): void {
     this.writeBlocked = false;
-    if (this.state === State.Idle) this.armTimer(this.server.keepAliveTimeout);
-    else if (this.state === State.Busy) this.timer.stop();
-    else if (this.state === State.Body) this.armTimer(this.server.bodyTimeout);
+    if (this.state === State.Idle) this.setTimeout(this.server.keepAliveTimeout);
+    else if (this.state === State.Busy) this.deadline = 0;
+    else if (this.state === State.Body) this.setTimeout(this.server.bodyTimeout);
     for (const res of this.inFlight) {
       if (res.ondrain) {
         const cb = res.ondrain;
@@ -404,37 +452,68 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
 
   // ------------------------------------------------------------------ timers, close
 
-  /** (Re)starts the timer for `ms` milliseconds, capped by requestTimeout while receiving. */
-  private armTimer(ms: number): void {
+  /**
+   * Sets the current timeout to `ms` milliseconds from now (0: none), capped by
+   * requestTimeout while a request is being received. The timer is only re-armed when the
+   * new deadline is earlier than the one it is armed for.
+   */
+  private setTimeout(ms: number): void {
+    const now = this.loop.now();
     let seconds = ms / 1000;
     const cap = this.server.requestTimeout;
     if (cap > 0 && (this.state === State.Head || this.state === State.Body) && !this.writeBlocked) {
-      const left = this.requestStarted + cap / 1000 - this.conn.loop.now();
+      const left = this.requestStarted + cap / 1000 - now;
       if (left < seconds || seconds <= 0) seconds = Math.max(left, 0.001);
     }
     if (seconds <= 0) {
-      this.timer.stop();
+      this.deadline = 0;
       return;
     }
-    this.timer.repeat = seconds;
-    this.timer.again();
+    this.deadline = now + seconds;
+    let timer = this.timer;
+    if (!timer) {
+      timer = new Timer(this.loop, 0, 0, timerFired);
+      timer.data = this;
+      this.timer = timer;
+    }
+    if (!timer.active || this.deadline < this.timerAt) this.armTimer(seconds);
   }
 
-  private onTimeout(): void {
-    this.timer.stop();
+  private armTimer(seconds: number): void {
+    const timer = this.timer!;
+    this.timerAt = this.loop.now() + seconds;
+    timer.repeat = seconds;
+    timer.again();
+  }
+
+  /** @internal */
+  _timerFired(): void {
+    const timer = this.timer!;
+    if (this.deadline === 0) {
+      timer.stop();
+      return;
+    }
+    const left = this.deadline - this.loop.now();
+    if (left > 0.0005) {
+      this.armTimer(left);
+      return;
+    }
+    timer.stop();
+    this.deadline = 0;
     if (this.writeBlocked) {
-      this.conn.destroy(new Error("send timeout: the client stopped reading"));
+      this.destroy(new Error("send timeout: the client stopped reading"));
       return;
     }
     switch (this.state) {
       case State.Idle:
-        this.conn.end();
+        this.end();
         return;
       case State.Head:
       case State.Body:
         if (this.reading) {
           this.reading._fail(new RequestBodyError("CLIENT_GONE", "request body timed out"));
         }
+        this.dropParser();
         this.reject(408, "request timed out");
         return;
       default:
@@ -442,29 +521,28 @@ export class HttpConnection implements RequestOwner, ResponseOwner {
     }
   }
 
-  private onClose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.timer.stop();
-    for (const req of this.requests) req?._abort();
+  override onClose(_reason: CloseReason): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.timer?.stop();
+    if (this.slot) {
+      // a parser cut mid-message is not reused; one between messages goes back
+      if (this.slot.parser.atMessageStart && !this.parsing) this.releaseParser();
+      else this.dropParser();
+    }
     const gone = new Error("connection closed before the response was sent");
     for (const res of this.inFlight) {
+      res._req?._abort();
       if (res._heldFiles) for (const file of res._heldFiles) file.done?.(gone);
       res._heldFiles = null;
       res._held = null;
     }
-    this.requests.length = 0;
-    this.inFlight.length = 0;
+    this.inFlight = [];
     this.server._connectionClosed(this);
   }
 
   /** @internal for tests and stats */
   get pendingResponses(): number {
     return this.inFlight.length;
-  }
-
-  /** @internal */
-  get peerHasEnded(): boolean {
-    return this.peerEnded;
   }
 }

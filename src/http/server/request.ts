@@ -19,7 +19,8 @@ export class RequestBodyError extends Error {
 
 /** What a request needs from its connection, kept narrow so requests stay small. */
 export interface RequestOwner {
-  remoteAddress(): SocketAddress | null;
+  /** The client's address, or null once the socket is gone. */
+  peer(): SocketAddress | null;
   /** Starts the body flowing: sends `100 Continue` first when the client asked for it. */
   wantBody(req: ServerRequest): void;
 }
@@ -114,7 +115,7 @@ export class ServerRequest {
   }
 
   remoteAddress(): SocketAddress | null {
-    return this.owner.remoteAddress();
+    return this.owner.peer();
   }
 
   /** Collects the whole body (at most the server's maxBodySize). */

@@ -5,6 +5,7 @@
  * HTTP/1.0 clients) and Connection when it differs from the version's default.
  */
 import { dateLine } from "./date.js";
+import type { ServerRequest } from "./request.js";
 import { statusHasNoBody, statusLine } from "./status.js";
 
 /** What a response needs from its connection. */
@@ -56,6 +57,8 @@ export class ServerResponse {
 
   constructor(
     private readonly owner: ResponseOwner,
+    /** @internal the request answered (null for the server's own error responses) */
+    readonly _req: ServerRequest | null,
     /** @internal the request is HEAD: headers as for GET, no body */
     readonly _head: boolean,
     /** @internal the client speaks HTTP/1.0 (no chunked) */

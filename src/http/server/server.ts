@@ -5,12 +5,19 @@
  * `loop` to run it on a loop of yours, owned or hosted.
  */
 import { Loop } from "../../loop/index.js";
+import type { ConnectionFactory } from "../../net/index.js";
 import { Listener, type ListenOptions } from "../../net/index.js";
 import type { SocketAddress } from "../../sys/index.js";
 import type { ParserLimits } from "../parser/index.js";
-import { HttpConnection } from "./connection.js";
+import { HttpConnection, ParserSlot } from "./connection.js";
 import type { ServerRequest } from "./request.js";
 import type { ServerResponse } from "./response.js";
+
+/** Parsers kept for reuse; connections between requests hold none. */
+const MAX_POOLED_PARSERS = 256;
+
+const makeHttpConnection: ConnectionFactory = (loop, fd, options) =>
+  new HttpConnection(loop, fd, options);
 
 export type Handler = (req: ServerRequest, res: ServerResponse) => void | Promise<void>;
 
@@ -60,6 +67,7 @@ export class HttpServer {
   private closed: Promise<void> | null = null;
   private whenEmpty: (() => void) | null = null;
   private readonly onError: (err: unknown) => void;
+  private readonly parsers: ParserSlot[] = [];
 
   constructor(
     readonly handler: Handler,
@@ -80,15 +88,22 @@ export class HttpServer {
 
   /** Starts listening (several calls listen on several addresses). */
   listen(options: ListenOptions = {}): this {
-    const listener = new Listener(this.loop, options, (conn) => {
-      if (this.closing) {
-        conn.destroy(null);
-        return;
-      }
-      this.connectionsAccepted++;
-      if (this.noDelay && options.path === undefined) conn.setNoDelay(true);
-      this.connections.add(new HttpConnection(this, conn));
-    });
+    const listener = new Listener(
+      this.loop,
+      options,
+      (conn) => {
+        if (this.closing) {
+          conn.destroy(null);
+          return;
+        }
+        const http = conn as HttpConnection;
+        this.connectionsAccepted++;
+        if (this.noDelay && options.path === undefined) http.setNoDelay(true);
+        this.connections.add(http);
+        http.attach(this);
+      },
+      makeHttpConnection,
+    );
     listener.onError = (err) => this.onError(err);
     this.listeners.push(listener);
     if (this.ownsLoop && !this.hosted) {
@@ -146,6 +161,19 @@ export class HttpServer {
       const done = this.whenEmpty;
       this.whenEmpty = null;
       done();
+    }
+  }
+
+  /** @internal A parser for a connection that starts reading a request. */
+  _takeParser(): ParserSlot {
+    return this.parsers.pop() ?? new ParserSlot(this.parserLimits);
+  }
+
+  /** @internal A parser back from a connection that is between requests. */
+  _returnParser(slot: ParserSlot): void {
+    if (this.parsers.length < MAX_POOLED_PARSERS) {
+      slot.parser.reset();
+      this.parsers.push(slot);
     }
   }
 
