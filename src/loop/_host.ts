@@ -170,6 +170,10 @@ export class Host {
   /** Arms the timerfd for a monotonic deadline, skipping the syscall when it is unchanged. */
   private arm(deadline: number): void {
     if (deadline === this.armedAt) return;
+    // A deadline later than the pending wake-up can wait for it: that early wake-up runs an
+    // empty iteration and re-arms. Servers move their timeouts forward on every request,
+    // so this saves a timerfd_settime per iteration.
+    if (deadline > this.armedAt && this.armedAt > this.loop._mnNow) return;
     this.armedAt = deadline;
     timerfdArm(
       this.timerFd,
