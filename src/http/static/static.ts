@@ -8,10 +8,17 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { close, constants, fstat, open, readlink, type Stats } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { etagFor, evaluatePreconditions, ifRangeAllows, type Validators } from "./conditional.js";
 import { httpDate } from "./dates.js";
 import { type ListingEntry, readListingEntries, renderListing } from "./listing.js";
@@ -19,10 +26,17 @@ import { mimeTypeFor } from "./mime.js";
 import { isInsideRoot, parseTarget, urlPath } from "./paths.js";
 import { type ByteRange, contentRange, decideRanges, unsatisfiedRange } from "./ranges.js";
 
-const openAsync = promisify(open);
-const fstatAsync = promisify(fstat);
-const closeAsync = promisify(close);
-const readlinkAsync = promisify(readlink);
+// The file system is asked synchronously, as nginx does: on a local disk these calls take a
+// few microseconds from the page cache, while a trip through libuv's thread pool for each of
+// them cost more than sending a 1 MiB file (bench/http static: 523 -> about 330 CPU-us per
+// MiB, with realpath as the one libc call instead of an lstat per path component). The
+// functions keep their async shape so that callers and errors work as before.
+const realpath = async (path: string): Promise<string> => realpathSync.native(path);
+const stat = async (path: string): Promise<Stats> => statSync(path);
+const openAsync = async (path: string, flags: number): Promise<number> => openSync(path, flags);
+const fstatAsync = async (fd: number): Promise<Stats> => fstatSync(fd);
+const closeAsync = async (fd: number): Promise<void> => closeSync(fd);
+const readlinkAsync = async (path: string): Promise<string> => readlinkSync(path);
 
 export interface StaticOptions {
   /** The directory served. Nothing outside it can be read (symlinks: see followSymlinks). */
