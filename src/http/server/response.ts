@@ -27,6 +27,10 @@ const CRLF = Buffer.from("\r\n");
 const LAST_CHUNK = Buffer.from("0\r\n\r\n");
 /** Characters that would let a header value or name split the response (CR, LF, NUL). */
 const UNSAFE_VALUE = /[\r\n\0]/;
+/** Header names already checked against TOKEN (handlers use the same few over and over). */
+const validNames = new Set<string>();
+/** Bodies up to this size are copied behind the head; larger ones go out by writev. */
+const JOIN_BODY_LIMIT = 8192;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class ServerResponse {
@@ -88,7 +92,10 @@ export class ServerResponse {
   addHeader(name: string, value: string | number): this {
     if (this._headersSent) throw new Error("headers were already sent");
     const text = typeof value === "number" ? String(value) : value;
-    if (!TOKEN.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+    if (!validNames.has(name)) {
+      if (!TOKEN.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+      if (validNames.size < 1024) validNames.add(name);
+    }
     if (UNSAFE_VALUE.test(text)) {
       throw new TypeError(`header ${name} has CR, LF or NUL in its value`);
     }
@@ -141,13 +148,24 @@ export class ServerResponse {
   end(chunk?: string | Uint8Array): void {
     if (this._finished) return;
     if (!this._headersSent) {
-      // The whole body is known: one Content-Length head, one write for head and body.
-      const data =
-        chunk === undefined ? EMPTY : typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      const headBytes = this.sendHead(data.byteLength);
+      // The whole body is known: one Content-Length head, and a small body joined to it in
+      // one buffer (one plain write; a larger one goes out with the head in one writev).
+      const isString = typeof chunk === "string";
+      const length =
+        chunk === undefined ? 0 : isString ? Buffer.byteLength(chunk) : chunk.byteLength;
+      const head = this.headText(length);
       this._finished = true;
-      if (this.noBody || data.byteLength === 0) this.owner._emit(this, headBytes);
-      else this.owner._emit(this, headBytes, data);
+      if (this.noBody || length === 0) this.owner._emit(this, Buffer.from(head, "latin1"));
+      else if (length <= JOIN_BODY_LIMIT) {
+        const out = Buffer.allocUnsafe(head.length + length);
+        out.write(head, 0, "latin1");
+        if (isString) out.write(chunk, head.length, "utf8");
+        else out.set(chunk as Uint8Array, head.length);
+        this.owner._emit(this, out);
+      } else {
+        const body = isString ? Buffer.from(chunk) : (chunk as Uint8Array);
+        this.owner._emit(this, Buffer.from(head, "latin1"), body);
+      }
       this.owner._finish(this, !this._closeAfter);
       return;
     }
@@ -196,6 +214,11 @@ export class ServerResponse {
    * when known (end() with everything, sendFile), else -1.
    */
   private sendHead(bodyLength: number): Uint8Array {
+    return Buffer.from(this.headText(bodyLength), "latin1");
+  }
+
+  /** The head as text (latin1), with the framing chosen for `bodyLength` (-1: unknown). */
+  private headText(bodyLength: number): string {
     this._headersSent = true;
     const status = this.status;
     let head = statusLine(status, this.statusText);
@@ -245,11 +268,9 @@ export class ServerResponse {
     if (this._closeAfter) head += "Connection: close\r\n\r\n";
     else if (this.http10) head += "Connection: keep-alive\r\n\r\n";
     else head += "\r\n";
-    return Buffer.from(head, "latin1");
+    return head;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 function parseContentLength(value: string): number {
   if (!/^\d{1,15}$/.test(value))
