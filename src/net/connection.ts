@@ -27,6 +27,7 @@ import {
   TCP_KEEPIDLE,
   TCP_KEEPINTVL,
   TCP_NODELAY,
+  write,
   writev4,
 } from "../sys/index.js";
 
@@ -393,7 +394,7 @@ export class Connection {
       count++;
     const first = queue[head] as Uint8Array;
     const a = this.headOffset > 0 ? first.subarray(this.headOffset) : first;
-    if (count === 1) return writev4(fd, a);
+    if (count === 1) return write(fd, a);
     if (count === 5) {
       // More than four buffers: join the small ones at the front so one syscall carries them.
       let total = a.byteLength;
