@@ -103,7 +103,7 @@ describe("http server: malformed requests", () => {
   });
 
   it("a response in flight before a malformed pipelined request is still delivered first", async () => {
-    const text = await raw(port, GET("/first") + "BROKEN\r\n\r\n");
+    const text = await raw(port, `${GET("/first")}BROKEN\r\n\r\n`);
     assert.match(text, /^HTTP\/1\.1 200 OK[\s\S]*ok 0HTTP\/1\.1 400 /);
   });
 });

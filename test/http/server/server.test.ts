@@ -76,7 +76,7 @@ describe("http server: basics", () => {
 
   it("HEAD has the GET's headers and no body", async () => {
     const { server, port } = hello();
-    const text = await raw(port, "HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n" + GET("/after"), {
+    const text = await raw(port, `HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n${GET("/after")}`, {
       end: true,
     });
     const [first, second] = text.split(/(?=HTTP\/1\.1 )/);
