@@ -223,7 +223,7 @@ export class Connection {
   }
 
   private get writeWaiting(): boolean {
-    return this.writeIo?.active;
+    return this.writeIo?.active === true;
   }
 
   private afterQueue(): boolean {
