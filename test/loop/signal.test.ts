@@ -216,3 +216,36 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe("Signal: taking over SIGINT from Node", () => {
+  it("a SIGINT watcher in a program without process.on('SIGINT') sees the signal and the program goes on", async () => {
+    // Node installs a one-shot SIGINT handler (SA_RESETHAND) that restores the default and
+    // re-raises; chaining to it from evnet's handler used to re-raise into evnet forever.
+    const loopUrl = new URL("../../src/loop/index.js", import.meta.url).href;
+    const script = `
+      import { Loop, Signal, Timer } from ${JSON.stringify(loopUrl)};
+      const loop = new Loop();
+      let seen = 0;
+      const sig = new Signal(loop, "SIGINT", () => { seen++; sig.stop(); stop.stop(); });
+      sig.start();
+      const stop = new Timer(loop, 10, 0, () => {});
+      stop.start();
+      process.stdout.write("ready\\n");
+      loop.run();
+      process.stdout.write("seen " + seen + "\\n");
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => {
+      out += d;
+      if (out === "ready\n") child.kill("SIGINT");
+    });
+    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+    assert.equal(signal, null, "the process was not killed by the signal");
+    assert.equal(code, 0);
+    assert.equal(out, "ready\nseen 1\n");
+  });
+});
