@@ -20,9 +20,13 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 export class ChunkedOutput {
   /** True once the reader of the descriptor has gone (EPIPE). */
   closed = false;
+  /**
+   * The chunk being filled: bytes [0, used) wait to be written. Formatters that write bytes
+   * straight into it (see `reserve`) avoid building a string only for it to be encoded here.
+   */
+  readonly buffer: Buffer;
+  used = 0;
   private readonly fd: number;
-  private readonly buffer: Buffer;
-  private used = 0;
   private readonly flushEach: boolean;
 
   /**
@@ -41,6 +45,20 @@ export class ChunkedOutput {
     this.write(text);
     if (this.used === this.buffer.length) this.flush();
     this.buffer[this.used++] = 10;
+    if (this.flushEach) this.flush();
+  }
+
+  /**
+   * Makes sure `bytes` bytes (at most the chunk size) are free after `used`, writing the
+   * chunk out if not. The caller then writes into `buffer` from `used` and calls `endLine`.
+   */
+  reserve(bytes: number): void {
+    if (bytes > this.buffer.length - this.used) this.flush();
+  }
+
+  /** Takes `buffer` up to `end` as written, a complete line whose newline is included. */
+  endLine(end: number): void {
+    this.used = end;
     if (this.flushEach) this.flush();
   }
 

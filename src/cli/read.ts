@@ -262,6 +262,9 @@ const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
   String(i).padStart(3, "0"),
 );
 
+/** The longest timestamp `TimestampFormatter.put` writes: 2^64 seconds, 9 digits, space. */
+const TIMESTAMP_MAX_BYTES = 32;
+
 /**
  * Timestamps like tcpdump -tt ("1700000000.123456") or -tt --nano (9 digits), followed by a
  * space. The seconds part changes rarely in a capture, so its text is kept between packets.
@@ -276,10 +279,7 @@ class TimestampFormatter {
   }
 
   format(record: PacketRecord): string {
-    if (record.seconds !== this.seconds) {
-      this.seconds = record.seconds;
-      this.secondsText = `${record.seconds}.`;
-    }
+    this.updateSeconds(record.seconds);
     const nanos = record.nanos;
     if (this.nano) {
       const micros = Math.floor(nanos / 1000);
@@ -288,6 +288,40 @@ class TimestampFormatter {
     const micros = Math.floor(nanos / 1000);
     return `${this.secondsText}${THREE_DIGITS[Math.floor(micros / 1000)]}${THREE_DIGITS[micros % 1000]} `;
   }
+
+  /**
+   * Writes what `format` returns into `dst` at `at` (which has TIMESTAMP_MAX_BYTES of room)
+   * as ASCII bytes; returns where it ends.
+   */
+  put(dst: Uint8Array, at: number, record: PacketRecord): number {
+    const nanos = record.nanos;
+    if (!(nanos >= 0 && nanos < 1e9)) return putLatin1(dst, at, this.format(record));
+    at = putLatin1(dst, at, this.updateSeconds(record.seconds));
+    let fraction = this.nano ? nanos : Math.floor(nanos / 1000);
+    const end = at + (this.nano ? 9 : 6);
+    for (let p = end - 1; p >= at; p--) {
+      const rest = Math.floor(fraction / 10);
+      dst[p] = 0x30 + fraction - rest * 10;
+      fraction = rest;
+    }
+    dst[end] = 0x20;
+    return end + 1;
+  }
+
+  /** "SECONDS." for `seconds`, made again only when the second changes. */
+  private updateSeconds(seconds: number): string {
+    if (seconds !== this.seconds) {
+      this.seconds = seconds;
+      this.secondsText = `${seconds}.`;
+    }
+    return this.secondsText;
+  }
+}
+
+/** Writes text of code points below 0x100 one byte each (the timestamp's digits and dot). */
+function putLatin1(dst: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) dst[at + i] = text.charCodeAt(i);
+  return at + text.length;
 }
 
 class LineSink implements PacketSink {
@@ -297,6 +331,10 @@ class LineSink implements PacketSink {
   private readonly quiet: boolean;
   private readonly hex: 0 | 1 | 2;
   private readonly ascii: boolean;
+  /** writeFastLine, for the plain lines it can write; null with -q or -x. */
+  private readonly fastLine: Decoders["writeFastLine"] | null;
+  /** Room a timestamp and a fast line with its newline can take. */
+  private readonly fastRoom: number;
 
   constructor(out: ChunkedOutput, opts: ReadOptions, decoders: Decoders) {
     this.out = out;
@@ -306,6 +344,9 @@ class LineSink implements PacketSink {
     this.quiet = opts.quiet;
     this.hex = opts.hex;
     this.ascii = opts.ascii;
+    // -q and -x need the decoded packet; they are not the lines read in bulk.
+    this.fastLine = opts.quiet || opts.hex !== 0 ? null : decoders.writeFastLine;
+    this.fastRoom = TIMESTAMP_MAX_BYTES + decoders.FAST_LINE_MAX_BYTES + 1;
   }
 
   get stopped(): boolean {
@@ -313,6 +354,7 @@ class LineSink implements PacketSink {
   }
 
   packet(record: PacketRecord): void {
+    if (this.fastLine !== null && this.writeFast(record)) return;
     const { decodePacket, formatPacketLine } = this.decoders;
     const pkt = decodePacket(record.linkType, record.data, record.originalLength, LINE_DECODE);
     let line = formatPacketLine(pkt);
@@ -325,6 +367,23 @@ class LineSink implements PacketSink {
       line += hexDump(record.data, start, record.data.length, this.ascii);
     }
     this.out.line(line);
+  }
+
+  /**
+   * Writes the line as bytes into the output buffer, for the packets writeFastLine knows;
+   * false leaves nothing written (a timestamp put there is overwritten by the general path).
+   */
+  private writeFast(record: PacketRecord): boolean {
+    const out = this.out;
+    out.reserve(this.fastRoom);
+    const buffer = out.buffer;
+    let at = out.used;
+    if (this.timestamps !== null) at = this.timestamps.put(buffer, at, record);
+    const end = this.fastLine!(buffer, at, record.linkType, record.data);
+    if (end < 0) return false;
+    buffer[end] = 10;
+    out.endLine(end + 1);
+    return true;
   }
 
   finish(): void {

@@ -39,6 +39,7 @@ export {
   type EdnsOption,
 } from "./dns.js";
 export { decodeEthernet, EthernetLayer } from "./ethernet.js";
+export { FAST_LINE_MAX_BYTES, writeFastLine } from "./fast_line.js";
 export { decodeIcmp, IcmpLayer, isIcmpError } from "./icmp.js";
 export { decodeIcmpv6, Icmpv6Layer, NdOption } from "./icmpv6.js";
 export { decodeIpv4, Ipv4Layer, type Ipv4Option } from "./ipv4.js";
