@@ -3,6 +3,7 @@
  * web-standard `serve({ fetch })`, and static files.
  */
 
+export { FileBody, file } from "./fetch/file.js";
 export {
   installLightResponse,
   LightResponse,

@@ -10,6 +10,8 @@
  * told not to); `globalThis.Response` is restored by `uninstallLightResponse()`.
  */
 
+import { FileBody } from "./file.js";
+
 /** The platform's Response, kept before any replacement. */
 export const NativeResponse: typeof Response = globalThis.Response;
 
@@ -33,8 +35,9 @@ function real(self: LightResponse & LightFields): Response {
   if (!r) {
     const init = self[kInit];
     const headers = self[kHeaders];
+    const body = self[kBody] as unknown;
     r = new NativeResponse(
-      self[kBody],
+      body instanceof FileBody ? body.stream() : (body as Body),
       headers ? { status: init?.status, statusText: init?.statusText, headers } : init,
     );
     self[kReal] = r;
@@ -43,9 +46,9 @@ function real(self: LightResponse & LightFields): Response {
 }
 
 export class LightResponse {
-  constructor(body?: Body, init?: ResponseInit) {
+  constructor(body?: Body | FileBody, init?: ResponseInit) {
     const self = this as unknown as LightFields;
-    self[kBody] = body;
+    self[kBody] = body as Body;
     self[kInit] = init;
     self[kReal] = undefined;
     self[kHeaders] = undefined;
@@ -144,17 +147,18 @@ export function lightParts(response: unknown): {
   statusText: string;
   init: Init;
   headers: Headers | undefined;
-  body: string | Uint8Array | null;
+  body: string | Uint8Array | FileBody | null;
 } | null {
   if (!(typeof response === "object" && response !== null && kBody in response)) return null;
   const self = response as LightFields;
   if (self[kReal]) return null;
-  const body = self[kBody];
+  const body = self[kBody] as unknown;
   if (
     body !== null &&
     body !== undefined &&
     typeof body !== "string" &&
-    !(body instanceof Uint8Array)
+    !(body instanceof Uint8Array) &&
+    !(body instanceof FileBody)
   ) {
     return null;
   }
@@ -164,7 +168,7 @@ export function lightParts(response: unknown): {
     statusText: init?.statusText ?? "",
     init,
     headers: self[kHeaders],
-    body: body ?? null,
+    body: (body ?? null) as string | Uint8Array | FileBody | null,
   };
 }
 

@@ -2,10 +2,12 @@
  * `serve({ fetch })`: the web-standard server API (Request in, Response out) that Hono,
  * itty-router and friends are written against, on evnet's HTTP/1.1 server.
  */
+import { closeSync, fstatSync, open } from "node:fs";
 import type { ListenOptions } from "../../net/index.js";
 import type { ServerRequest } from "../server/request.js";
 import type { ServerResponse } from "../server/response.js";
 import { HttpServer, type ServerOptions } from "../server/server.js";
+import { FileBody } from "./file.js";
 import { makeRequest } from "./request.js";
 import { installLightResponse, lightParts } from "./response.js";
 
@@ -78,7 +80,8 @@ export async function writeResponse(
 ): Promise<void> {
   const light = lightParts(response);
   if (light) {
-    writeLight(light, res);
+    if (light.body instanceof FileBody) await writeFile(light, light.body, res, req);
+    else writeLight(light, res);
     return;
   }
   res.status = response.status;
@@ -135,8 +138,51 @@ export async function writeResponse(
   }
 }
 
+type LightParts = NonNullable<ReturnType<typeof lightParts>>;
+
 /** The fast path: a light response's status, headers and string/byte body, no stream. */
-function writeLight(light: NonNullable<ReturnType<typeof lightParts>>, res: ServerResponse): void {
+function writeLight(light: LightParts, res: ServerResponse): void {
+  copyHead(light, res);
+  const body = light.body as string | Uint8Array | null;
+  if (typeof body === "string" && res.getHeader("content-type") === undefined) {
+    res.addHeader("content-type", "text/plain;charset=UTF-8");
+  }
+  res.end(body ?? undefined);
+}
+
+/** A file() body: opened now, sent with sendfile, closed once sent (or the client left). */
+async function writeFile(
+  light: LightParts,
+  body: FileBody,
+  res: ServerResponse,
+  req: ServerRequest,
+): Promise<void> {
+  let fd: number;
+  let size: number;
+  try {
+    fd = await new Promise<number>((ok, fail) =>
+      open(body.path, "r", (err, n) => (err ? fail(err) : ok(n))),
+    );
+    size = fstatSync(fd).size;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    res.status = code === "ENOENT" ? 404 : code === "EACCES" ? 403 : 500;
+    res.end(`${res.status}\n`);
+    return;
+  }
+  copyHead(light, res);
+  if (res.getHeader("content-type") === undefined) res.addHeader("content-type", body.type);
+  res.setHeader("content-length", size);
+  if (req.method === "HEAD") {
+    closeSync(fd);
+    res.end();
+    return;
+  }
+  res.sendFile(fd, 0, size, () => closeSync(fd));
+  res.end();
+}
+
+function copyHead(light: LightParts, res: ServerResponse): void {
   res.status = light.status;
   if (light.statusText) res.statusText = light.statusText;
   const headers = light.headers ?? light.init?.headers;
@@ -151,9 +197,4 @@ function writeLight(light: NonNullable<ReturnType<typeof lightParts>>, res: Serv
     const record = headers as Record<string, string>;
     for (const name in record) res.addHeader(name, record[name]!);
   }
-  const body = light.body;
-  if (typeof body === "string" && res.getHeader("content-type") === undefined) {
-    res.addHeader("content-type", "text/plain;charset=UTF-8");
-  }
-  res.end(body ?? undefined);
 }

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Hono } from "hono";
-import { serve } from "../../../src/http/index.js";
+import { file, serve } from "../../../src/http/index.js";
 
 describe("serve({ fetch })", () => {
   it("hands the handler a web Request and sends its Response", async () => {
@@ -95,5 +98,30 @@ describe("serve({ fetch })", () => {
     assert.equal(c.status, 404);
     assert.equal(await c.text(), "nothing here");
     await s.close();
+  });
+
+  it("sends a file() body with sendfile, typed from its name; a missing file is 404", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "evnet-fetch-"));
+    const content = Buffer.alloc(300_000);
+    for (let i = 0; i < content.length; i++) content[i] = (i * 13) & 0xff;
+    writeFileSync(join(dir, "data.json"), content);
+    const s = serve({
+      port: 0,
+      fetch: (req) => new Response(file(join(dir, new URL(req.url).pathname.slice(1)))),
+    });
+    const res = await fetch(`${s.url}/data.json`);
+    assert.match(res.headers.get("content-type")!, /^application\/json\b/);
+    assert.equal(res.headers.get("content-length"), String(content.length));
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(content));
+    const head = await fetch(`${s.url}/data.json`, { method: "HEAD" });
+    assert.equal(head.headers.get("content-length"), String(content.length));
+    const missing = await fetch(`${s.url}/nope`);
+    assert.equal(missing.status, 404);
+    await missing.text();
+    // a file() response read in the handler becomes a stream of the same bytes
+    const viaText = await new Response(file(join(dir, "data.json"))).arrayBuffer();
+    assert.ok(Buffer.from(viaText).equals(content));
+    await s.close();
+    rmSync(dir, { recursive: true });
   });
 });

@@ -52,12 +52,17 @@ const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\t !-~\x80-\xff]*?)[
 
 /**
  * Reads as many complete responses as `data` holds. `methods[i]` is the method of the i-th
- * request (HEAD responses have no body); `closed` says the server closed the connection, so
+ * request (HEAD responses have no body), or a function that tells it from the response's
+ * head; `closed` says the server closed the connection, so
  * that a close-delimited body ends at the end of `data`. Throws WireError on anything a
  * strict client would refuse: bare LF, bad status line, bad field line, conflicting framing,
  * bad chunk lines.
  */
-export function readResponses(data: Buffer, methods: string[] = [], closed = false): ReadResult {
+export function readResponses(
+  data: Buffer,
+  methods: string[] | ((head: WireResponse, index: number) => string) = [],
+  closed = false,
+): ReadResult {
   const responses: WireResponse[] = [];
   let p = 0;
   let interim: number[] = [];
@@ -108,7 +113,10 @@ export function readResponses(data: Buffer, methods: string[] = [], closed = fal
     if (status === 204 && (lengths.length > 0 || codings.length > 0)) {
       throw new WireError("a 204 with framing fields", p);
     }
-    const method = methods[responses.length] ?? "GET";
+    const method =
+      typeof methods === "function"
+        ? methods(res, responses.length)
+        : (methods[responses.length] ?? "GET");
     const bodyless = method === "HEAD" || status === 204 || status === 304;
     let end: number;
     if (bodyless) {
