@@ -262,6 +262,12 @@ const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, i) =>
   String(i).padStart(3, "0"),
 );
 
+/** The same three digits as character codes: THREE_DIGIT_CODES[3n..3n+2] for n. */
+const THREE_DIGIT_CODES = new Uint8Array(3000);
+for (let n = 0; n < 1000; n++) {
+  for (let i = 0; i < 3; i++) THREE_DIGIT_CODES[3 * n + i] = THREE_DIGITS[n]!.charCodeAt(i);
+}
+
 /** The longest timestamp `TimestampFormatter.put` writes: 2^64 seconds, 9 digits, space. */
 const TIMESTAMP_MAX_BYTES = 32;
 
@@ -297,15 +303,14 @@ class TimestampFormatter {
     const nanos = record.nanos;
     if (!(nanos >= 0 && nanos < 1e9)) return putLatin1(dst, at, this.format(record));
     at = putLatin1(dst, at, this.updateSeconds(record.seconds));
-    let fraction = this.nano ? nanos : Math.floor(nanos / 1000);
-    const end = at + (this.nano ? 9 : 6);
-    for (let p = end - 1; p >= at; p--) {
-      const rest = Math.floor(fraction / 10);
-      dst[p] = 0x30 + fraction - rest * 10;
-      fraction = rest;
-    }
-    dst[end] = 0x20;
-    return end + 1;
+    // Three digits per table lookup, as `format` does.
+    const micros = Math.floor(nanos / 1000);
+    const millis = Math.floor(micros / 1000);
+    at = putThreeDigits(dst, at, millis);
+    at = putThreeDigits(dst, at, micros - millis * 1000);
+    if (this.nano) at = putThreeDigits(dst, at, nanos - micros * 1000);
+    dst[at] = 0x20;
+    return at + 1;
   }
 
   /** "SECONDS." for `seconds`, made again only when the second changes. */
@@ -316,6 +321,14 @@ class TimestampFormatter {
     }
     return this.secondsText;
   }
+}
+
+/** Writes 0 <= n < 1000 as three digits. */
+function putThreeDigits(dst: Uint8Array, at: number, n: number): number {
+  dst[at] = THREE_DIGIT_CODES[3 * n]!;
+  dst[at + 1] = THREE_DIGIT_CODES[3 * n + 1]!;
+  dst[at + 2] = THREE_DIGIT_CODES[3 * n + 2]!;
+  return at + 3;
 }
 
 /** Writes text of code points below 0x100 one byte each (the timestamp's digits and dot). */
