@@ -96,6 +96,7 @@ export class Connection {
   private readEnded = false;
   private lingerTimer: Timer | null = null;
   private lingerSeconds = 2;
+  private lingering = false;
 
   constructor(loop: Loop, fd: number, options: ConnectionOptions = {}) {
     this.loop = loop;
@@ -237,17 +238,34 @@ export class Connection {
   }
 
   /**
-   * No more writes: once the queue is sent the write side is shut down (FIN). The connection
-   * closes when the peer's side has ended too; until then, what it sends is read and dropped,
-   * so that unread bytes do not make the kernel answer with a reset that could destroy the
-   * response in flight (nginx's lingering close), for at most `lingerSeconds`.
+   * Half-close: no more writes; once the queue is sent the write side is shut down (FIN).
+   * Reading goes on as before; the connection closes when the peer's side ends too.
    */
-  end(lingerSeconds = 2): void {
+  end(): void {
     if (this.ending || this.fd < 0) return;
     this.ending = true;
-    this.lingerSeconds = lingerSeconds;
     if (this.queued === 0) this.shutWrite();
     else if (this.corked === 0 && !this.writeWaiting) this._flush();
+  }
+
+  /**
+   * The way a server closes: end(), and from then on read and drop what the peer still
+   * sends until it closes too or `lingerSeconds` pass. Closing with unread bytes would make
+   * the kernel answer with a reset, which can destroy the response still in flight to the
+   * peer (nginx's lingering close does the same).
+   */
+  lingeringClose(lingerSeconds = 2): void {
+    if (this.fd < 0) return;
+    this.lingerSeconds = lingerSeconds;
+    this.lingering = true;
+    this.onData = noop;
+    this.onEnd = noop;
+    if (this.readPaused) {
+      this.readPaused = false;
+      if (!this.readEnded) this.readIo.start();
+    }
+    if (this.writeShut) this.startLinger();
+    else this.end();
   }
 
   /** Closes now; queued bytes are dropped. */
@@ -287,12 +305,11 @@ export class Connection {
       this.destroy(null);
       return;
     }
-    this.onData = noop;
-    this.onEnd = noop;
-    if (this.readPaused) {
-      this.readPaused = false;
-      this.readIo.start();
-    }
+    if (this.lingering) this.startLinger();
+  }
+
+  private startLinger(): void {
+    if (this.lingerTimer || this.fd < 0) return;
     this.lingerTimer = new Timer(this.loop, this.lingerSeconds, 0, lingerExpired);
     this.lingerTimer.data = this;
     this.lingerTimer.start();

@@ -219,7 +219,7 @@ describe("net: TCP listener and connections", () => {
     loop.destroy();
   });
 
-  it("end() lingers: a response written before end() survives unread bytes from the peer", async () => {
+  it("lingeringClose(): a response written before it survives unread bytes from the peer", async () => {
     const loop = new Loop();
     const listener = new Listener(loop, {}, (conn) => {
       let first = true;
@@ -227,7 +227,7 @@ describe("net: TCP listener and connections", () => {
         if (!first) return;
         first = false;
         conn.write(Buffer.from("refused\n"));
-        conn.end();
+        conn.lingeringClose();
         listener.close();
       };
     });
@@ -246,6 +246,40 @@ describe("net: TCP listener and connections", () => {
     sock.destroy();
     await hosted;
     assert.equal(got, "refused\n");
+    loop.destroy();
+  });
+
+  it("end() half-closes: the peer sees the end and can still answer", async () => {
+    const loop = new Loop();
+    let answer = "";
+    let closed = false;
+    const listener = new Listener(loop, {}, (conn) => {
+      conn.write(Buffer.from("question?"));
+      conn.end();
+      conn.onData = (d) => {
+        answer += Buffer.from(d).toString();
+      };
+      conn.onClose = () => {
+        closed = true;
+        listener.close();
+      };
+    });
+    const hosted = loop.host();
+    const sock = nodeNet.connect({
+      port: listener.address().port,
+      host: "127.0.0.1",
+      allowHalfOpen: true,
+    });
+    let got = "";
+    sock.on("data", (d) => {
+      got += d;
+    });
+    sock.on("end", () => sock.end("forty-two"));
+    await hosted;
+    sock.destroy();
+    assert.equal(got, "question?");
+    assert.equal(answer, "forty-two");
+    assert.ok(closed);
     loop.destroy();
   });
 

@@ -121,7 +121,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   /** Graceful shutdown: finish what is in flight, read nothing new. */
   shutdown(): void {
     this.closing = true;
-    if (this.idle) this.end();
+    if (this.idle) this.lingeringClose();
   }
 
   // ------------------------------------------------------------------ reading
@@ -312,7 +312,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     // request whose response is complete by now was answered in full.
     this.closing = true;
     for (const res of this.inFlight) res._req?._abort();
-    this.end();
+    this.lingeringClose();
   }
 
   /** Answers a request the server can't accept and closes after it. */
@@ -399,7 +399,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     if (inFlight.length === 0) {
       this.inFlight = []; // no backing store kept while idle
       if (this.closing) {
-        this.end();
+        this.lingeringClose();
         return;
       }
       if (this.state === State.Busy) {
@@ -506,7 +506,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     }
     switch (this.state) {
       case State.Idle:
-        this.end();
+        this.lingeringClose();
         return;
       case State.Head:
       case State.Body:
