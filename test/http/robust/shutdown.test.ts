@@ -62,7 +62,7 @@ describe("http server: graceful shutdown under load", () => {
     upload.on("data", (d) => uploadData.push(d));
     upload.on("error", () => {});
     const uploadClosed = new Promise<void>((r) => upload.on("close", () => r()));
-    upload.write("POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n" + "u".repeat(1000));
+    upload.write(`POST /up HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n${"u".repeat(1000)}`);
     await waitFor(() => server.requestCount === 51, "the upload's head read");
     assert.equal(server.connectionCount, 40 + 1 + 1 + 1);
 
