@@ -297,11 +297,12 @@ class TimestampFormatter {
 
   /**
    * Writes what `format` returns into `dst` at `at` (which has TIMESTAMP_MAX_BYTES of room)
-   * as ASCII bytes; returns where it ends.
+   * as ASCII bytes; returns where it ends, or -1 for a fraction out of range (which the
+   * readers never yield), left to `format`.
    */
   put(dst: Uint8Array, at: number, record: PacketRecord): number {
     const nanos = record.nanos;
-    if (!(nanos >= 0 && nanos < 1e9)) return putLatin1(dst, at, this.format(record));
+    if (!(nanos >= 0 && nanos < 1e9)) return -1;
     at = putLatin1(dst, at, this.updateSeconds(record.seconds));
     // Three digits per table lookup, as `format` does.
     const micros = Math.floor(nanos / 1000);
@@ -331,7 +332,7 @@ function putThreeDigits(dst: Uint8Array, at: number, n: number): number {
   return at + 3;
 }
 
-/** Writes text of code points below 0x100 one byte each (the timestamp's digits and dot). */
+/** Writes text of code points below 0x100 one byte each (the seconds' digits and dot). */
 function putLatin1(dst: Uint8Array, at: number, text: string): number {
   for (let i = 0; i < text.length; i++) dst[at + i] = text.charCodeAt(i);
   return at + text.length;
@@ -391,7 +392,10 @@ class LineSink implements PacketSink {
     out.reserve(this.fastRoom);
     const buffer = out.buffer;
     let at = out.used;
-    if (this.timestamps !== null) at = this.timestamps.put(buffer, at, record);
+    if (this.timestamps !== null) {
+      at = this.timestamps.put(buffer, at, record);
+      if (at < 0) return false;
+    }
     const end = this.fastLine!(buffer, at, record.linkType, record.data);
     if (end < 0) return false;
     buffer[end] = 10;

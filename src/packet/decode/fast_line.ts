@@ -165,7 +165,13 @@ function isHttpPort(p: number): boolean {
 }
 
 /** The UDP part: "UDP, length N" or a DNS summary (see decodeUdp and formatUdp). */
-function writeUdp(dst: Uint8Array, at: number, data: Uint8Array, off: number, ipLength: number) {
+function writeUdp(
+  dst: Uint8Array,
+  at: number,
+  data: Uint8Array,
+  off: number,
+  ipLength: number,
+): number {
   const length = u16(data, off + 4);
   if (length < 8 || length > ipLength) return -1;
   const sp = u16(data, off);
@@ -193,7 +199,13 @@ function putTcpFlags(dst: Uint8Array, at: number, flags: number): number {
 }
 
 /** The TCP part, as formatTcp prints it (see decodeTcp for the header rules). */
-function writeTcp(dst: Uint8Array, at: number, data: Uint8Array, off: number, segment: number) {
+function writeTcp(
+  dst: Uint8Array,
+  at: number,
+  data: Uint8Array,
+  off: number,
+  segment: number,
+): number {
   const headerLength = (data[off + 12]! >> 4) * 4;
   if (headerLength < 20 || headerLength > segment || off + headerLength > data.length) return -1;
   const flags = data[off + 13]!;
@@ -248,7 +260,13 @@ function writeTcp(dst: Uint8Array, at: number, data: Uint8Array, off: number, se
  * here (EOL, NOP, MSS, window scale, SACK permitted, SACK, timestamps); -1 for anything
  * else, whose wording (hex values, "[len N]", "[bad opt]") the general path owns.
  */
-function writeTcpOptions(dst: Uint8Array, at: number, data: Uint8Array, p: number, end: number) {
+function writeTcpOptions(
+  dst: Uint8Array,
+  at: number,
+  data: Uint8Array,
+  p: number,
+  end: number,
+): number {
   let first = true;
   while (p < end) {
     if (!first) dst[at++] = 0x2c; // ","
@@ -356,7 +374,13 @@ function isHttpFirstLine(data: Uint8Array, p: number, end: number): boolean {
  * ends within its first 300 bytes. Bytes from 0x80 up become two bytes, as the general
  * path's one-character-per-byte string does once encoded as UTF-8.
  */
-function writeHttp(dst: Uint8Array, at: number, data: Uint8Array, start: number, end: number) {
+function writeHttp(
+  dst: Uint8Array,
+  at: number,
+  data: Uint8Array,
+  start: number,
+  end: number,
+): number {
   const limit = Math.min(end, start + 300);
   let lineEnd = -1;
   for (let i = start; i < limit; i++) {

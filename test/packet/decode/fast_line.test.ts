@@ -43,7 +43,8 @@ interface Frame {
 }
 
 const encoder = new TextEncoder();
-const line = new Uint8Array(FAST_LINE_MAX_BYTES * 2);
+/** As much room as writeFastLine asks for, and the newline: a longer line would be cut. */
+const line = new Uint8Array(FAST_LINE_MAX_BYTES + 1);
 
 /**
  * Compares both paths on one frame; returns true when the fast path wrote the line, false
