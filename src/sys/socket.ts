@@ -3,6 +3,7 @@
  * four-buffer writev. Every socket evnet makes is non-blocking and close-on-exec. As in fd.ts,
  * "would block" is a return value (-1), not an exception; EINPROGRESS from connect is `false`.
  */
+import { formatIPv6, parseIPv4, parseIPv6 } from "../bytes/ip.js";
 import { c, lastErrno } from "./_libc.js";
 import { loadNative } from "./_native.js";
 import { ERRNO, SysError } from "./errno.js";
@@ -58,85 +59,14 @@ export function socket(domain: number, type: number, protocol = 0): number {
 /** Which address family a textual host belongs to (throws on neither IPv4 nor IPv6). */
 export function familyOf(host: string): typeof AF_INET | typeof AF_INET6 {
   if (parseIPv4(host)) return AF_INET;
-  if (parseIPv6(host)) return AF_INET6;
+  if (parseIPv6Host(host)) return AF_INET6;
   throw new TypeError(`not a numeric IPv4 or IPv6 address: ${JSON.stringify(host)}`);
 }
 
-/** Dotted quad to 4 bytes, or null. */
-export function parseIPv4(text: string): Uint8Array | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^\d{1,3}$/.test(p)) return null;
-    const v = Number(p);
-    if (v > 255) return null;
-    out[i] = v;
-  }
-  return out;
-}
-
-/** RFC 4291 text (with `::` and an optional trailing dotted quad) to 16 bytes, or null. */
-export function parseIPv6(text: string): Uint8Array | null {
+/** IPv6 text without its zone (`fe80::1%eth0`): the scope is not used for numeric hosts. */
+function parseIPv6Host(text: string): Uint8Array | null {
   const zone = text.indexOf("%");
-  const s = zone >= 0 ? text.slice(0, zone) : text;
-  if (!/^[0-9A-Fa-f:.]+$/.test(s)) return null;
-  const halves = s.split("::");
-  if (halves.length > 2) return null;
-  const groups = (part: string): number[] | null => {
-    if (part === "") return [];
-    const out: number[] = [];
-    const items = part.split(":");
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      if (i === items.length - 1 && item.includes(".")) {
-        const v4 = parseIPv4(item);
-        if (!v4) return null;
-        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
-      } else {
-        if (!/^[0-9A-Fa-f]{1,4}$/.test(item)) return null;
-        out.push(Number.parseInt(item, 16));
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return null;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    out[i * 2] = all[i]! >> 8;
-    out[i * 2 + 1] = all[i]! & 0xff;
-  }
-  return out;
-}
-
-/** 16 bytes to the shortest RFC 5952 text. */
-export function formatIPv6(b: Uint8Array): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[i * 2]! << 8) | b[i * 2 + 1]!);
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (list: number[]) => list.map((v) => v.toString(16)).join(":");
-  if (best < 0) return hex(g);
-  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+  return parseIPv6(zone >= 0 ? text.slice(0, zone) : text);
 }
 
 /** Encodes a socket address; `host` is numeric IPv4/IPv6, or a path when `port` is undefined. */
@@ -163,7 +93,7 @@ export function encodeAddress(host: string, port?: number): Uint8Array {
     out.set(v4, 4);
     return out;
   }
-  const v6 = parseIPv6(host);
+  const v6 = parseIPv6Host(host);
   if (v6) {
     const out = new Uint8Array(28);
     const view = new DataView(out.buffer);
