@@ -9,8 +9,11 @@
  * capture that ends inside a packet (after printing every complete packet, as tcpdump does).
  */
 import {
+  type BpfProgram,
   type CompiledBpf,
+  type CompiledBpfAt,
   compileBpfToJs,
+  compileBpfToJsAt,
   disassemble,
   disassembleC,
   disassembleDecimal,
@@ -20,9 +23,12 @@ import {
   CaptureFileError,
   CaptureFileReader,
   type CaptureParser,
+  canCopyPcapRecords,
+  copyPcapRecords,
   formatLinkType,
   linkTypeFromName,
   type PacketRecord,
+  PcapWriter,
 } from "../packet/file/index.js";
 import { compileFilter, FilterError, LINKTYPE_ETHERNET } from "../packet/filter/index.js";
 import { type CaptureOutput, openCaptureOutput } from "./_capture_output.js";
@@ -148,6 +154,8 @@ class PacketFilter {
   private linkType: number;
   private run: CompiledBpf;
   private readonly byLinkType = new Map<number, CompiledBpf>();
+  private readonly programs = new Map<number, BpfProgram>();
+  private readonly firstLinkType: number;
   private readonly expression: string;
   private readonly snaplen: number;
   private readonly littleEndian: boolean;
@@ -157,6 +165,7 @@ class PacketFilter {
     this.snaplen = info.snaplen;
     this.littleEndian = info.littleEndian;
     this.linkType = info.linkType;
+    this.firstLinkType = info.linkType;
     this.run = this.compile(info.linkType);
   }
 
@@ -168,15 +177,28 @@ class PacketFilter {
     return this.run(record.data, record.originalLength) !== 0;
   }
 
+  /** The filter for packets of the capture's first link type where they lie in a buffer. */
+  atOffset(): CompiledBpfAt {
+    return compileBpfToJsAt(this.program(this.firstLinkType));
+  }
+
   private compile(linkType: number): CompiledBpf {
-    const program = compileFilter(this.expression, {
-      linkType,
-      snaplen: this.snaplen,
-      nullHeaderLittleEndian: this.littleEndian,
-    });
-    const run = compileBpfToJs(program);
+    const run = compileBpfToJs(this.program(linkType));
     this.byLinkType.set(linkType, run);
     return run;
+  }
+
+  private program(linkType: number): BpfProgram {
+    let program = this.programs.get(linkType);
+    if (program === undefined) {
+      program = compileFilter(this.expression, {
+        linkType,
+        snaplen: this.snaplen,
+        nullHeaderLittleEndian: this.littleEndian,
+      });
+      this.programs.set(linkType, program);
+    }
+    return program;
   }
 }
 
@@ -208,13 +230,20 @@ function readCapture(opts: ReadOptions, decoders: Decoders | null): number {
     );
     sink = makeSink(opts, reader.parser, decoders);
     const count = opts.count;
+    // Past the first record, a pcap file written to a pcap file skips the records' objects.
+    const copyTo = sink instanceof CaptureSink ? sink.copyTarget(reader) : null;
     let frame = 0;
     let selected = 0;
     for (; record !== null; record = reader.next()) {
       frame++;
-      if (filter !== null && !filter.matches(record)) continue;
-      sink.packet(record, frame);
-      if (++selected >= count || sink.stopped) break;
+      if (filter === null || filter.matches(record)) {
+        sink.packet(record, frame);
+        if (++selected >= count || sink.stopped) break;
+      }
+      if (copyTo !== null) {
+        copyPcapRecords(reader, copyTo, filter?.atOffset() ?? null, count - selected);
+        break;
+      }
     }
     sink.finish();
     sink = null;
@@ -250,6 +279,16 @@ class CaptureSink implements PacketSink {
   packet(record: PacketRecord): void {
     this.output.write(record);
     if (this.flushEach) this.output.flush();
+  }
+
+  /**
+   * The writer copyPcapRecords can copy `reader`'s records into, or null: with -U each packet
+   * is flushed on its own, and pcapng on either side needs every record's fields.
+   */
+  copyTarget(reader: CaptureFileReader): PcapWriter | null {
+    const output = this.output;
+    if (this.flushEach || !(output instanceof PcapWriter)) return null;
+    return canCopyPcapRecords(reader, output) ? output : null;
   }
 
   finish(): void {

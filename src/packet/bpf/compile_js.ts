@@ -6,6 +6,18 @@ import { validateBpf } from "./validate.js";
 export type CompiledBpf = (packet: Uint8Array, wireLength: number) => number;
 
 /**
+ * The same function over a packet that sits inside a larger buffer:
+ * `bytes[at, at + capturedLength)`, so that a reader can filter records where they lie in
+ * its read buffer without making a view per packet.
+ */
+export type CompiledBpfAt = (
+  bytes: Uint8Array,
+  at: number,
+  capturedLength: number,
+  wireLength: number,
+) => number;
+
+/**
  * Above this many distinct jump targets the generated code uses a switch inside a loop
  * instead of nested labelled blocks, so that V8's parser never recurses thousands deep.
  */
@@ -30,8 +42,24 @@ export function compileBpfToJs(prog: BpfProgram): CompiledBpf {
   return new Function("p", "len", source) as CompiledBpf;
 }
 
-/** The body of the function {@link compileBpfToJs} builds, for inspection and debugging. */
-export function bpfToJsSource(prog: BpfProgram): string {
+/**
+ * Like {@link compileBpfToJs}, for packets at an offset in a larger buffer: the program sees
+ * `bytes[at, at + capturedLength)` as its packet and nothing around it.
+ *
+ * @example
+ * const f = compileBpfToJsAt([{ code: 0x30, jt: 0, jf: 0, k: 0 }, { code: 0x16, jt: 0, jf: 0, k: 0 }]);
+ * f(Uint8Array.of(9, 7, 5), 1, 2, 2); // 7
+ */
+export function compileBpfToJsAt(prog: BpfProgram): CompiledBpfAt {
+  const source = bpfToJsSource(prog, true);
+  return new Function("p", "at", "caplen", "len", source) as CompiledBpfAt;
+}
+
+/**
+ * The body of the function {@link compileBpfToJs} builds (or {@link compileBpfToJsAt} with
+ * `atOffset`), for inspection and debugging.
+ */
+export function bpfToJsSource(prog: BpfProgram, atOffset = false): string {
   validateBpf(prog);
   const targets = new Set<number>();
   for (let pc = 0; pc < prog.length; pc++) {
@@ -54,10 +82,10 @@ export function bpfToJsSource(prog: BpfProgram): string {
   for (let pc = 0; pc < prog.length; pc++) {
     if (useSwitch) lines.push(`case ${pc}:`);
     else if (targets.has(pc)) lines.push("}");
-    lines.push(instructionSource(prog, pc, goto, memUsed));
+    lines.push(instructionSource(prog, pc, goto, memUsed, atOffset ? "at + " : ""));
   }
 
-  const head = ["const n = p.length;", "let a = 0, x = 0, o = 0;"];
+  const head = [atOffset ? "const n = caplen;" : "const n = p.length;", "let a = 0, x = 0, o = 0;"];
   for (const i of [...memUsed].sort((l, r) => l - r)) head.push(`let m${i} = 0;`);
   if (useSwitch) {
     return [
@@ -73,17 +101,20 @@ export function bpfToJsSource(prog: BpfProgram): string {
   return [...head, ...open, ...lines].join("\n");
 }
 
-function loadWord(base: string): string {
-  return `((p[${base}] << 24) | (p[${base} + 1] << 16) | (p[${base} + 2] << 8) | p[${base} + 3]) >>> 0`;
-}
-
 function instructionSource(
   prog: BpfProgram,
   pc: number,
   goto: (target: number) => string,
   memUsed: Set<number>,
+  /** "" for a packet at index 0, or "at + " for one at an offset. */
+  origin: string,
 ): string {
   const { code, jt, jf, k } = prog[pc]!;
+  /** The packet byte at `index` plus `plus`, as a JavaScript expression. */
+  const byte = (index: string, plus = 0): string =>
+    plus === 0 ? `p[${origin}${index}]` : `p[${origin}${index} + ${plus}]`;
+  const loadWord = (index: string): string =>
+    `((${byte(index)} << 24) | (${byte(index, 1)} << 16) | (${byte(index, 2)} << 8) | ${byte(index, 3)}) >>> 0`;
   const next = pc + 1;
   const branch = (cond: string): string => {
     const t = next + jt;
@@ -103,15 +134,15 @@ function instructionSource(
     case 0x20:
       return `if (n < ${k + 4}) return 0; a = ${loadWord(String(k))};`;
     case 0x28:
-      return `if (n < ${k + 2}) return 0; a = (p[${k}] << 8) | p[${k + 1}];`;
+      return `if (n < ${k + 2}) return 0; a = (${byte(String(k))} << 8) | ${byte(String(k + 1))};`;
     case 0x30:
-      return `if (n < ${k + 1}) return 0; a = p[${k}];`;
+      return `if (n < ${k + 1}) return 0; a = ${byte(String(k))};`;
     case 0x40:
       return `o = x + ${k}; if (o + 4 > n) return 0; a = ${loadWord("o")};`;
     case 0x48:
-      return `o = x + ${k}; if (o + 2 > n) return 0; a = (p[o] << 8) | p[o + 1];`;
+      return `o = x + ${k}; if (o + 2 > n) return 0; a = (${byte("o")} << 8) | ${byte("o", 1)};`;
     case 0x50:
-      return `o = x + ${k}; if (o >= n) return 0; a = p[o];`;
+      return `o = x + ${k}; if (o >= n) return 0; a = ${byte("o")};`;
     case 0x80:
       return "a = len >>> 0;";
     case 0x81:
@@ -127,7 +158,7 @@ function instructionSource(
       memUsed.add(k);
       return `x = m${k};`;
     case 0xb1:
-      return `if (n < ${k + 1}) return 0; x = (p[${k}] & 15) << 2;`;
+      return `if (n < ${k + 1}) return 0; x = (${byte(String(k))} & 15) << 2;`;
     case 0x02:
       memUsed.add(k);
       return `m${k} = a;`;

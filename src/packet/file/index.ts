@@ -12,6 +12,7 @@ export {
   linkTypeToDlt,
 } from "./linktype.js";
 export { type CaptureFormat, CaptureParser, type CaptureParserOptions } from "./parser.js";
+export { canCopyPcapRecords, copyPcapRecords, type RecordSelector } from "./pcap_copy.js";
 export { PcapWriter, type PcapWriterOptions } from "./pcap_writer.js";
 export {
   type PcapngInterfaceOptions,

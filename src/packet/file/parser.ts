@@ -145,6 +145,16 @@ export class CaptureParser {
   private pcapLinkType = 0;
   private pcapInterfaces: InterfaceInfo[] = [];
 
+  // The record nextPcapRaw() walked last (see there).
+  rawStart = 0;
+  rawDataStart = 0;
+  rawEnd = 0;
+  rawCapturedLength = 0;
+  rawOriginalLength = 0;
+  rawSeconds = 0;
+  /** The timestamp's fraction as stored, in the file's units (micro- or nanoseconds). */
+  rawFraction = 0;
+
   // pcapng, per interface of the current section, indexed by interface id.
   private ifLinkType: number[] = [];
   private ifSnaplen: number[] = [];
@@ -270,6 +280,91 @@ export class CaptureParser {
           break;
       }
     }
+  }
+
+  /**
+   * The bytes `nextPcapRaw` points into: valid until the next push(), reserve() or
+   * commit(), which may move them.
+   */
+  get rawBytes(): Uint8Array {
+    return this.buf;
+  }
+
+  /**
+   * The raw walk over classic pcap records, for callers that filter or copy millions of
+   * records and cannot afford an object per record (`evnet read -w`): once next() has read
+   * the file header, each call that returns true leaves the record at
+   * `rawBytes[rawStart, rawEnd)`, its packet bytes from `rawDataStart`, and its lengths and
+   * timestamp in the raw* fields. False means the same as next()'s null (more bytes needed, or
+   * the end); bad records throw exactly as next() does, and a record walked here is not
+   * returned by next() again.
+   */
+  nextPcapRaw(): boolean {
+    if (this.state !== STATE_PCAP_RECORD) return false;
+    const headerLength = this.recordHeaderLength;
+    const p = this.start;
+    const available = this.end_ - p;
+    if (available < headerLength) {
+      this.starve(headerLength, "record header");
+      return false;
+    }
+    const v = this.view;
+    const le = this.littleEndian;
+    const capturedLength = v.getUint32(p + 8, le);
+    if (capturedLength > this.maxCapturedLength) this.badRecordLength(p, capturedLength);
+    const total = headerLength + capturedLength;
+    if (available < total) {
+      this.starve(total, "packet record");
+      return false;
+    }
+    this.rawStart = p;
+    this.rawDataStart = p + headerLength;
+    this.rawEnd = p + total;
+    this.rawCapturedLength = capturedLength;
+    this.rawOriginalLength = v.getUint32(p + 12, le);
+    this.rawSeconds = v.getUint32(p, le);
+    this.rawFraction = v.getUint32(p + 4, le);
+    this.start = p + total;
+    this.recordCount++;
+    return true;
+  }
+
+  /**
+   * The record nextPcapRaw() last walked, as next() would have returned it (a view into
+   * rawBytes, or a copy with `copy`), for the records a raw caller cannot handle itself.
+   */
+  rawRecord(): PacketRecord {
+    let seconds = this.rawSeconds;
+    let frac = this.rawFraction;
+    if (frac >= this.fracUnits) {
+      seconds += Math.floor(frac / this.fracUnits);
+      frac %= this.fracUnits;
+    }
+    return makeRecord(
+      0,
+      this.pcapLinkType,
+      seconds,
+      frac * this.fracToNanos,
+      this.rawCapturedLength,
+      this.rawOriginalLength,
+      this.packetBytes(this.rawDataStart, this.rawCapturedLength),
+      undefined,
+      undefined,
+    );
+  }
+
+  /**
+   * True when the last raw record's header is what a PcapWriter in the file's own byte order
+   * and resolution, cutting at `snaplen`, would write for it: a 16-byte header, a fraction
+   * below one second, at most `snaplen` bytes captured and no more than the original length.
+   */
+  rawRecordIsCanonical(snaplen: number): boolean {
+    return (
+      this.recordHeaderLength === PCAP_RECORD_HEADER_LENGTH &&
+      this.rawFraction < this.fracUnits &&
+      this.rawCapturedLength <= snaplen &&
+      this.rawCapturedLength <= this.rawOriginalLength
+    );
   }
 
   /**
@@ -412,13 +507,7 @@ export class CaptureParser {
     const v = this.view;
     const le = this.littleEndian;
     const capturedLength = v.getUint32(p + 8, le);
-    if (capturedLength > this.maxCapturedLength) {
-      throw new CaptureFileError(
-        "BAD_RECORD_LENGTH",
-        `invalid packet capture length ${capturedLength}, bigger than maximum of ${this.maxCapturedLength}`,
-        this.base + p,
-      );
-    }
+    if (capturedLength > this.maxCapturedLength) this.badRecordLength(p, capturedLength);
     const total = headerLength + capturedLength;
     if (available < total) return this.starve(total, "packet record");
     let seconds = v.getUint32(p, le);
@@ -441,6 +530,14 @@ export class CaptureParser {
       this.packetBytes(dataStart, capturedLength),
       undefined,
       undefined,
+    );
+  }
+
+  private badRecordLength(p: number, capturedLength: number): never {
+    throw new CaptureFileError(
+      "BAD_RECORD_LENGTH",
+      `invalid packet capture length ${capturedLength}, bigger than maximum of ${this.maxCapturedLength}`,
+      this.base + p,
     );
   }
 

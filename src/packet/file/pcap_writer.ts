@@ -34,8 +34,10 @@ export class PcapWriter {
   private readonly sink: CaptureSink;
   private readonly header = new Uint8Array(PCAP_RECORD_HEADER_LENGTH);
   private readonly headerView = new DataView(this.header.buffer);
-  private readonly littleEndian: boolean;
-  private readonly nanosecond: boolean;
+  /** Byte order of the file. */
+  readonly littleEndian: boolean;
+  /** Timestamps in nanoseconds (else microseconds). */
+  readonly nanosecond: boolean;
   readonly snaplen: number;
   readonly linkType: number;
   /** Records written so far. */
@@ -99,6 +101,16 @@ export class PcapWriter {
     this.sink.write(this.header);
     this.sink.write(captured === data.length ? data : data.subarray(0, captured));
     this.recordCount++;
+  }
+
+  /**
+   * Appends `count` records already laid out as this writer would write them (16-byte
+   * headers in its byte order and resolution, each cut to its snaplen), as a reader of a
+   * pcap file of the same kind finds them: the copy path of `evnet read -w`.
+   */
+  writeRecords(bytes: Uint8Array, count: number): void {
+    this.sink.write(bytes);
+    this.recordCount += count;
   }
 
   flush(): void {

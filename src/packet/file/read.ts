@@ -76,19 +76,27 @@ export class CaptureFileReader {
     const parser = this.parser;
     for (;;) {
       const record = parser.next();
-      if (record !== null || this.eof) return record;
-      const area = parser.reserve(this.minRead);
-      const n = readSync(this.fd, area, 0, area.length, null);
-      parser.commit(n);
-      if (n === 0) {
-        this.eof = true;
-        const truncation = parser.end();
-        if (truncation !== null) {
-          this.onWarning(truncation);
-          return null;
-        }
-      }
+      if (record !== null || !this.fill()) return record;
     }
+  }
+
+  /**
+   * Reads more of the file into the parser, for a caller walking it with
+   * `parser.nextPcapRaw()` after that returned false; false at the end of the file (a
+   * truncated last record has then gone to onWarning). Moves the parser's bytes, so records
+   * and raw offsets taken before are stale.
+   */
+  fill(): boolean {
+    if (this.eof) return false;
+    const parser = this.parser;
+    const area = parser.reserve(this.minRead);
+    const n = readSync(this.fd, area, 0, area.length, null);
+    parser.commit(n);
+    if (n > 0) return true;
+    this.eof = true;
+    const truncation = parser.end();
+    if (truncation !== null) this.onWarning(truncation);
+    return false;
   }
 
   /** Closes the file (if this reader opened it). Safe to call twice. */
