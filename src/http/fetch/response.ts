@@ -52,6 +52,10 @@ export class LightResponse {
     self[kInit] = init;
     self[kReal] = undefined;
     self[kHeaders] = undefined;
+    const statusText = init?.statusText;
+    if (statusText !== undefined && !/^[\t\x20-\x7e\x80-\xff]*$/.test(statusText)) {
+      throw new TypeError("Invalid statusText: a reason phrase cannot hold CR, LF or NUL");
+    }
     const status = init?.status;
     if (status !== undefined && (!Number.isInteger(status) || status < 200 || status > 599)) {
       // let the platform throw its own RangeError for a bad status

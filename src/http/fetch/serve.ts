@@ -103,38 +103,44 @@ export async function writeResponse(
   }
   const reader = body.getReader();
   // One chunk and done: a Content-Length response in one write. More: chunked, streamed
-  // with backpressure, and cancelled if the client goes away.
-  const first = await reader.read();
-  if (first.done) {
-    res.end();
-    return;
-  }
-  const second = await reader.read();
-  if (second.done) {
-    res.end(first.value);
-    return;
-  }
-  const onAbort = () => void reader.cancel().catch(() => {});
-  req.signal.addEventListener("abort", onAbort, { once: true });
+  // with backpressure. Whenever the client goes away the stream is cancelled, so that its
+  // source (an SSE interval, a file) stops.
+  const cancel = () => void reader.cancel().catch(() => {});
+  const signal = req.signal;
+  signal.addEventListener("abort", cancel, { once: true });
   try {
+    const first = await reader.read();
+    if (first.done) {
+      res.end();
+      return;
+    }
+    if (signal.aborted) return;
+    const second = await reader.read();
+    if (second.done) {
+      res.end(first.value);
+      return;
+    }
+    if (signal.aborted) return;
     res.write(first.value);
     let next: { done: boolean; value?: Uint8Array } = second;
     while (!next.done) {
-      if (req.aborted) return;
+      if (signal.aborted) return;
       if (!res.write(next.value!)) {
         await new Promise<void>((resolve) => {
           res.ondrain = () => {
             res.ondrain = null;
             resolve();
           };
-          req.signal.addEventListener("abort", () => resolve(), { once: true });
+          signal.addEventListener("abort", () => resolve(), { once: true });
         });
       }
       next = await reader.read();
     }
     res.end();
   } finally {
-    req.signal.removeEventListener("abort", onAbort);
+    signal.removeEventListener("abort", cancel);
+    // The client left mid-stream (the listener may have fired before the reads settled).
+    if (signal.aborted) cancel();
   }
 }
 

@@ -127,8 +127,9 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   // ------------------------------------------------------------------ reading
 
   override onData(data: Uint8Array): void {
-    // Closing: no new request is read, but the body of the current one still is.
-    if (this.closing && this.reading === null) return;
+    // Closing: no new request is read, but the rest of the current one (its head already
+    // started, or its body) still is.
+    if (this.closing && this.reading === null && this.state !== State.Head) return;
     if (this.paused) {
       this.stash = this.stash ? Buffer.concat([this.stash, data]) : Buffer.from(data);
       return;
@@ -155,7 +156,8 @@ export class HttpConnection extends Connection implements RequestOwner, Response
       while (offset < data.byteLength) {
         const used = parser.feed(data, offset, data.byteLength);
         offset += used;
-        if (this.paused || (this.closing && this.reading === null) || used === 0) break;
+        if (this.paused || used === 0) break;
+        if (this.closing && this.reading === null && this.state !== State.Head) break;
       }
     } catch (err) {
       if (!(err instanceof HttpParseError)) throw err;
@@ -220,7 +222,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
       this.setTimeout(server.bodyTimeout);
       // nginx answers 100-continue as soon as it starts reading the body; so does evnet,
       // after the checks above have accepted the request.
-      if (head.expectContinue && head.versionMinor === 1) this.write(CONTINUE);
+      if (head.expectContinue && head.versionMinor === 1) this._emit(res, CONTINUE);
     } else {
       this.state = State.Busy;
       this.deadline = 0;
@@ -279,6 +281,9 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     if (this.state === State.Body || this.state === State.Head) {
       this.state = State.Busy;
       this.deadline = 0;
+      // Answered before its body was read (a 401 before an upload, say): the body is in, so
+      // the connection is idle now.
+      if (this.inFlight.length === 0) this.allAnswered();
     }
     if (this.closing) this.slot?.parser.pause();
   }
@@ -321,13 +326,18 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     this.deadline = 0;
     const reading = this.reading;
     if (reading) {
-      // The request whose body failed gets this answer instead of its handler's.
       this.reading = null;
       const at = this.inFlight.findIndex((r) => r._req === reading);
       const replaced = this.inFlight[at];
       if (replaced && !replaced.headersSent) {
+        // The request whose body failed gets this answer instead of its handler's.
         replaced._finished = true;
         this.inFlight.splice(at, 1);
+      } else {
+        // Its handler has answered (or is answering) already: a second response would be
+        // taken as the answer to whatever the client sent next. Just stop and close.
+        if (this.inFlight.length === 0) this.lingeringClose();
+        return;
       }
     }
     const body = `${status} ${message}\n`;
@@ -397,18 +407,24 @@ export class HttpConnection extends Connection implements RequestOwner, Response
       if (next?._held) this.release(next);
     }
     if (inFlight.length === 0) {
-      this.inFlight = []; // no backing store kept while idle
-      if (this.closing) {
-        this.lingeringClose();
-        return;
-      }
-      if (this.state === State.Busy) {
-        this.state = State.Idle;
-        if (!this.writeBlocked) this.setTimeout(this.server.keepAliveTimeout);
-        this.releaseParser();
-      }
+      this.allAnswered();
+      if (this.finished || this.ended) return;
     }
     if (this.paused && inFlight.length < MAX_IN_FLIGHT / 2 && !this.writeBlocked) this.resume();
+  }
+
+  /** Every request read so far is answered: close, or wait idle for the next request. */
+  private allAnswered(): void {
+    this.inFlight = []; // no backing store kept while idle
+    if (this.closing) {
+      this.lingeringClose();
+      return;
+    }
+    if (this.state === State.Busy) {
+      this.state = State.Idle;
+      if (!this.writeBlocked) this.setTimeout(this.server.keepAliveTimeout);
+      this.releaseParser();
+    }
   }
 
   private release(res: ServerResponse): void {

@@ -31,6 +31,8 @@ const UNSAFE_VALUE = /[\r\n\0]/;
 const validNames = new Set<string>();
 /** Bodies up to this size are copied behind the head; larger ones go out by writev. */
 const JOIN_BODY_LIMIT = 8192;
+/** reason-phrase = *( HTAB / SP / VCHAR / obs-text ) (RFC 9112 sec. 4) */
+const REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class ServerResponse {
@@ -135,6 +137,7 @@ export class ServerResponse {
     const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     if (!this._headersSent) this.owner._emit(this, this.sendHead(-1));
     if (this.noBody || data.byteLength === 0) return true;
+    this.refuseOverLength(data.byteLength);
     this.sent += data.byteLength;
     if (this.chunked) {
       const size = Buffer.from(`${data.byteLength.toString(16)}\r\n`);
@@ -153,6 +156,7 @@ export class ServerResponse {
       const isString = typeof chunk === "string";
       const length =
         chunk === undefined ? 0 : isString ? Buffer.byteLength(chunk) : chunk.byteLength;
+      if (!this.noBody && !statusHasNoBody(this.status)) this.checkDeclaredLength(length);
       const head = this.headText(length);
       this._finished = true;
       if (this.noBody || length === 0) this.owner._emit(this, Buffer.from(head, "latin1"));
@@ -200,8 +204,31 @@ export class ServerResponse {
       return true;
     }
     if (this.chunked) throw new Error("sendFile() needs a Content-Length (not chunked)");
+    this.refuseOverLength(length);
     this.sent += length;
     return this.owner._emitFile(this, fd, offset, length, done);
+  }
+
+  /**
+   * A body that is not the declared Content-Length would desynchronise the connection (the
+   * extra bytes read as the next response, or the next response read as this body): it is a
+   * handler bug, refused like Node's ERR_HTTP_CONTENT_LENGTH_MISMATCH.
+   */
+  private checkDeclaredLength(length: number): void {
+    const declared = this.getHeader("content-length");
+    if (declared === undefined) return;
+    const expected = parseContentLength(declared);
+    if (expected !== length) {
+      throw new RangeError(`the body has ${length} bytes but Content-Length declares ${expected}`);
+    }
+  }
+
+  private refuseOverLength(more: number): void {
+    if (this.contentLength >= 0 && this.sent + more > this.contentLength) {
+      throw new RangeError(
+        `writing ${more} more bytes would exceed the declared Content-Length ${this.contentLength} (${this.sent} sent)`,
+      );
+    }
   }
 
   /** Asks the connection to close after this response (adds `Connection: close`). */
@@ -219,8 +246,14 @@ export class ServerResponse {
 
   /** The head as text (latin1), with the framing chosen for `bodyLength` (-1: unknown). */
   private headText(bodyLength: number): string {
-    this._headersSent = true;
     const status = this.status;
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new RangeError(`status must be an integer in 100..999, got ${String(status)}`);
+    }
+    if (this.statusText !== undefined && !REASON.test(this.statusText)) {
+      throw new TypeError("statusText has characters a reason phrase cannot hold (CR, LF...)");
+    }
+    this._headersSent = true;
     let head = statusLine(status, this.statusText);
     const h = this._headers;
     let userLength = -1;
@@ -252,10 +285,16 @@ export class ServerResponse {
     if (bodyless) this.noBody = true;
     if (status === 204 || status < 200) {
       // no framing fields at all (RFC 9110 sec. 8.6)
+    } else if (bodyLength >= 0 && !this.noBody) {
+      // The whole body is known (end() with it, checked against a declared length there):
+      // Content-Length, whatever framing the handler named.
+      this.contentLength = bodyLength;
+      head += `Content-Length: ${bodyLength}\r\n`;
     } else if (userLength >= 0 && !userChunked) {
       this.contentLength = userLength;
       head += `Content-Length: ${userLength}\r\n`;
-    } else if (bodyLength >= 0 && !userChunked) {
+    } else if (bodyLength >= 0) {
+      // HEAD or 304: the length the body would have had
       if (status !== 304) head += `Content-Length: ${bodyLength}\r\n`;
       this.contentLength = bodyLength;
     } else if (!bodyless) {
