@@ -19,22 +19,19 @@ import {
   disassembleDecimal,
 } from "../packet/bpf/index.js";
 import type { DecodeOptions } from "../packet/decode/index.js";
-import {
-  CaptureFileError,
-  CaptureFileReader,
-  type CaptureParser,
-  canCopyPcapRecords,
-  copyPcapRecords,
-  formatLinkType,
-  linkTypeFromName,
-  type PacketRecord,
-  PcapWriter,
-} from "../packet/file/index.js";
+// The capture-file modules one by one, not their index: `-w` loads neither the pcapng writer
+// nor the decoders unless it needs them (start-up is a large part of filtering a file).
+import { CaptureFileError } from "../packet/file/error.js";
+import { formatLinkType, linkTypeFromName } from "../packet/file/linktype.js";
+import type { CaptureParser } from "../packet/file/parser.js";
+import { canCopyPcapRecords, copyPcapRecords } from "../packet/file/pcap_copy.js";
+import { PcapWriter } from "../packet/file/pcap_writer.js";
+import { CaptureFileReader } from "../packet/file/read.js";
+import type { PacketRecord } from "../packet/file/record.js";
+import { FileSink } from "../packet/file/sink.js";
 import { compileFilter, FilterError, LINKTYPE_ETHERNET } from "../packet/filter/index.js";
-import { type CaptureOutput, openCaptureOutput } from "./_capture_output.js";
-import { hexDump, linkHeaderEnd } from "./_hexdump.js";
+import type { CaptureOutput } from "./_capture_output.js";
 import { ChunkedOutput, writeStderr } from "./_output.js";
-import { quietLine } from "./_quiet.js";
 import { parseReadArgs, READ_USAGE, type ReadOptions, ReadUsageError } from "./_read_args.js";
 
 const PROGRAM = "evnet read";
@@ -44,11 +41,22 @@ const DEFAULT_SNAPLEN = 262144;
 const LINE_DECODE: DecodeOptions = { checksums: false };
 
 /**
- * The decoders, loaded only when packets are printed: `-w` and `-d` never decode, and
- * loading them alone takes about 40 ms (node 20, bench machine), a fifth of a filtering run
- * over a million packets.
+ * The decoders and line formatters, loaded only when packets are printed: `-w` and `-d` never
+ * decode, and loading them alone takes about 40 ms (node 20, bench machine), a fifth of a
+ * filtering run over a million packets.
  */
-type Decoders = typeof import("../packet/decode/index.js");
+type Decoders = typeof import("../packet/decode/index.js") &
+  typeof import("./_hexdump.js") &
+  typeof import("./_quiet.js");
+
+async function loadDecoders(): Promise<Decoders> {
+  const [decode, hex, quiet] = await Promise.all([
+    import("../packet/decode/index.js"),
+    import("./_hexdump.js"),
+    import("./_quiet.js"),
+  ]);
+  return { ...decode, ...hex, ...quiet };
+}
 
 /** A failure already worded for the user. */
 class ReadFailure extends Error {}
@@ -71,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (opts.dump > 0) return printProgram(opts);
     const printing = opts.writeTo === null;
-    return readCapture(opts, printing ? await import("../packet/decode/index.js") : null);
+    return await readCapture(opts, printing ? await loadDecoders() : null);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EPIPE") return 0;
     writeStderr(`${PROGRAM}: ${describeError(err, opts)}\n`);
@@ -210,7 +218,7 @@ interface PacketSink {
   finish(): void;
 }
 
-function readCapture(opts: ReadOptions, decoders: Decoders | null): number {
+async function readCapture(opts: ReadOptions, decoders: Decoders | null): Promise<number> {
   const file = opts.file!;
   let truncation: CaptureFileError | null = null;
   const reader = openReader(file, (w) => {
@@ -228,7 +236,7 @@ function readCapture(opts: ReadOptions, decoders: Decoders | null): number {
     writeStderr(
       `reading from file ${file}, link-type ${formatLinkType(info.linkType)}, snapshot length ${info.snaplen}\n`,
     );
-    sink = makeSink(opts, reader.parser, decoders);
+    sink = await makeSink(opts, reader.parser, decoders);
     const count = opts.count;
     // Past the first record, a pcap file written to a pcap file skips the records' objects.
     const copyTo = sink instanceof CaptureSink ? sink.copyTarget(reader) : null;
@@ -259,11 +267,36 @@ function readCapture(opts: ReadOptions, decoders: Decoders | null): number {
   return 0;
 }
 
-function makeSink(opts: ReadOptions, parser: CaptureParser, decoders: Decoders | null): PacketSink {
-  if (opts.writeTo !== null) return new CaptureSink(openCaptureOutput(opts.writeTo, parser), opts);
+async function makeSink(
+  opts: ReadOptions,
+  parser: CaptureParser,
+  decoders: Decoders | null,
+): Promise<PacketSink> {
+  if (opts.writeTo !== null) {
+    const output =
+      openPcapOutput(opts.writeTo, parser) ??
+      (await import("./_capture_output.js")).openCaptureOutput(opts.writeTo, parser);
+    return new CaptureSink(output, opts);
+  }
   if (decoders === null) throw new TypeError("printing packets needs the decoders");
   const out = new ChunkedOutput(1, { lineBuffered: opts.lineBuffered });
   return opts.json ? new JsonSink(out, parser, decoders) : new LineSink(out, opts, decoders);
+}
+
+/**
+ * The writer for pcap input written to a pcap file, opened as openCaptureOutput opens it (the
+ * input's link type, snapshot length or tcpdump's default, resolution and byte order), so
+ * that this common case loads neither that module nor the pcapng writer; null otherwise.
+ */
+function openPcapOutput(out: string, parser: CaptureParser): PcapWriter | null {
+  const header = parser.pcapHeader;
+  if (parser.format !== "pcap" || header === null || out.endsWith(".pcapng")) return null;
+  return new PcapWriter(new FileSink(out === "-" ? 1 : out), {
+    linkType: header.linkType,
+    snaplen: header.snaplen > 0 ? header.snaplen : DEFAULT_SNAPLEN,
+    nanosecond: header.nanosecond,
+    littleEndian: header.littleEndian,
+  });
 }
 
 class CaptureSink implements PacketSink {
@@ -408,7 +441,7 @@ class LineSink implements PacketSink {
 
   packet(record: PacketRecord): void {
     if (this.fastLine !== null && this.writeFast(record)) return;
-    const { decodePacket, formatPacketLine } = this.decoders;
+    const { decodePacket, formatPacketLine, quietLine, linkHeaderEnd, hexDump } = this.decoders;
     const pkt = decodePacket(record.linkType, record.data, record.originalLength, LINE_DECODE);
     let line = formatPacketLine(pkt);
     if (this.quiet) line = quietLine(pkt, line);
