@@ -79,7 +79,7 @@ export function copyPcapRecords(
         if (runCount > 0) {
           const count = runCount;
           runCount = 0;
-          writer.writeRecords(bytes.subarray(runStart, runEnd), count);
+          writer.writeRecords(bytes, runStart, runEnd, count);
         }
         if (!reader.fill()) break;
         bytes = parser.rawBytes;
@@ -101,7 +101,7 @@ export function copyPcapRecords(
         if (runCount > 0) {
           const count = runCount;
           runCount = 0;
-          writer.writeRecords(bytes.subarray(runStart, runEnd), count);
+          writer.writeRecords(bytes, runStart, runEnd, count);
         }
         runStart = parser.rawStart;
         runEnd = parser.rawEnd;
@@ -111,13 +111,13 @@ export function copyPcapRecords(
       if (runCount > 0) {
         const count = runCount;
         runCount = 0;
-        writer.writeRecords(bytes.subarray(runStart, runEnd), count);
+        writer.writeRecords(bytes, runStart, runEnd, count);
       }
       writer.write(parser.rawRecord());
     }
   } finally {
     // Records selected before an error in the file still reach the output.
-    if (runCount > 0) writer.writeRecords(bytes.subarray(runStart, runEnd), runCount);
+    if (runCount > 0) writer.writeRecords(bytes, runStart, runEnd, runCount);
   }
   return selected;
 }
