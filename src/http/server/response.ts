@@ -86,7 +86,7 @@ export class ServerResponse {
 
   /** Sets a header, replacing any of the same name (case-insensitive). */
   setHeader(name: string, value: string | number): this {
-    this.removeHeader(name);
+    if (this._headers.length > 0) this.removeHeader(name);
     return this.addHeader(name, value);
   }
 
@@ -263,8 +263,10 @@ export class ServerResponse {
       const name = h[i]!;
       const value = h[i + 1]!;
       // Framing and connection fields are the server's: it decides them from the body.
+      // (first letter and length before lowercasing: most names are none of these)
       const first = name.charCodeAt(0) | 0x20;
-      if (first === 0x63 /* c */) {
+      const n = name.length;
+      if (first === 0x63 /* c */ && (n === 14 || n === 10)) {
         const lower = name.toLowerCase();
         if (lower === "content-length") {
           userLength = parseContentLength(value);
@@ -274,10 +276,10 @@ export class ServerResponse {
           if (/\bclose\b/i.test(value)) this._closeAfter = true;
           continue;
         }
-      } else if (first === 0x74 /* t */ && name.toLowerCase() === "transfer-encoding") {
+      } else if (first === 0x74 /* t */ && n === 17 && name.toLowerCase() === "transfer-encoding") {
         userChunked = true;
         continue;
-      } else if (first === 0x64 /* d */ && name.toLowerCase() === "date") hasDate = true;
+      } else if (first === 0x64 /* d */ && n === 4 && name.toLowerCase() === "date") hasDate = true;
       head += `${name}: ${value}\r\n`;
     }
     if (!hasDate) head += dateLine();
