@@ -160,10 +160,16 @@ export class HttpConnection extends Connection implements RequestOwner, Response
         if (this.closing && this.reading === null && this.state !== State.Head) break;
       }
     } catch (err) {
-      if (!(err instanceof HttpParseError)) throw err;
       this.parsing = false;
       this.dropParser();
-      this.reject(err.status || 400, err.message);
+      if (err instanceof HttpParseError) {
+        this.reject(err.status || 400, err.message);
+        return;
+      }
+      // A body callback of the handler's (req.ondata / onend) threw: the request can't be
+      // completed, but the server and its other connections go on.
+      this.server.reportError(err);
+      this.destroy(err instanceof Error ? err : new Error(String(err)));
       return;
     } finally {
       this.parsing = false;

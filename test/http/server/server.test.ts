@@ -200,3 +200,27 @@ describe("http server: basics", () => {
     await closed;
   });
 });
+
+describe("http server: handler callbacks that throw", () => {
+  it("a throwing req.ondata cuts that connection only; the server keeps answering", async () => {
+    const errors: unknown[] = [];
+    const { server, port } = startServer(
+      (req, res) => {
+        if (req.path === "/upload") {
+          req.ondata = () => {
+            throw new Error("bad chunk handler");
+          };
+          return;
+        }
+        res.end("still here");
+      },
+      { onError: (err) => errors.push(err) },
+    );
+    const cut = await raw(port, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc");
+    assert.equal(cut, "");
+    assert.equal((errors[0] as Error).message, "bad chunk handler");
+    const ok = await raw(port, GET(), { end: true });
+    assert.match(ok, /still here$/);
+    await server.close();
+  });
+});
