@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -107,8 +106,10 @@ async function runWorker(args: ServeArgs, index: number): Promise<number> {
   const { createServer } = await import("../http/server/server.js");
   const { serveStatic } = await import("../http/serve-static.js");
   if (args.pin && index >= 0) {
-    const { setCpuAffinity } = await import("../sys/index.js");
-    setCpuAffinity([index % availableParallelism()]);
+    // The i-th of the CPUs this process may use (under taskset that is not 0..n-1).
+    const { getCpuAffinity, setCpuAffinity } = await import("../sys/index.js");
+    const allowed = getCpuAffinity();
+    setCpuAffinity([allowed[index % allowed.length]!]);
   }
   const handler = serveStatic({
     root: args.root,
@@ -131,9 +132,12 @@ async function runWorker(args: ServeArgs, index: number): Promise<number> {
     process.stderr.write(`evnet serve: serving ${args.root} on http://${shown}:${port}/\n`);
   else process.send?.({ listening: port, pid: process.pid, index });
   await new Promise<void>((done) => {
+    // Ctrl-C reaches the whole process group and the master then sends SIGTERM: the
+    // handlers stay installed (a second signal must not kill the worker mid-shutdown).
+    let stopping = false;
     const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      if (stopping) return;
+      stopping = true;
       server.close().then(done, done);
     };
     process.on("SIGINT", stop);
@@ -163,6 +167,8 @@ async function runMaster(args: ServeArgs): Promise<number> {
   else workerArgs.push("--port", String(port));
   const children = new Map<number, ChildProcess>();
   let stopping = false;
+  let failed = false;
+  let allExited: () => void = () => {};
   let announced = 0;
   const restarts: number[] = [];
 
@@ -174,9 +180,7 @@ async function runMaster(args: ServeArgs): Promise<number> {
     children.set(index, child);
     child.on("message", (msg: { listening?: number; pid?: number }) => {
       if (msg.listening === undefined) return;
-      process.stderr.write(
-        `evnet serve: worker ${index} (pid ${msg.pid}${args.pin ? `, cpu ${index % availableParallelism()}` : ""}) listening\n`,
-      );
+      process.stderr.write(`evnet serve: worker ${index} (pid ${msg.pid}) listening\n`);
       if (++announced === args.workers) {
         const shown = args.host.includes(":") ? `[${args.host}]` : args.host;
         process.stderr.write(
@@ -186,7 +190,10 @@ async function runMaster(args: ServeArgs): Promise<number> {
     });
     child.on("exit", (code, signal) => {
       children.delete(index);
-      if (stopping) return;
+      if (stopping) {
+        if (children.size === 0) allExited();
+        return;
+      }
       // A worker died: restart it, unless workers die in a tight loop (then give up).
       const now = Date.now();
       restarts.push(now);
@@ -194,6 +201,7 @@ async function runMaster(args: ServeArgs): Promise<number> {
       process.stderr.write(`evnet serve: worker ${index} exited (${signal ?? code}); restarting\n`);
       if (restarts.length > 5 * args.workers) {
         process.stderr.write("evnet serve: workers keep dying; stopping\n");
+        failed = true;
         stop();
         return;
       }
@@ -204,19 +212,15 @@ async function runMaster(args: ServeArgs): Promise<number> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    if (children.size === 0) allExited();
     for (const child of children.values()) child.kill("SIGTERM");
   };
   for (let i = 0; i < args.workers; i++) start(i);
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   await new Promise<void>((done) => {
-    const check = setInterval(() => {
-      if (stopping && children.size === 0) {
-        clearInterval(check);
-        done();
-      }
-    }, 50);
+    allExited = done;
   });
   holder?.close();
-  return 0;
+  return failed ? 1 : 0;
 }

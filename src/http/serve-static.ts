@@ -79,19 +79,31 @@ async function send(
   }
   const fd = body.fd;
   if (fd === undefined) throw new Error("StaticFiles returned a file body without a descriptor");
-  // The descriptor is closed once every part has left (or the connection failed).
-  let pending = body.parts.length;
-  const partDone = (err: Error | null) => {
-    if (pending > 0 && (err || --pending === 0)) {
-      pending = 0;
-      void releaseBody(body);
-    }
+  // The descriptor is closed once every part handed to sendFile has left (or failed), and
+  // no more will be handed over.
+  let pending = 0;
+  let allQueued = false;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    void releaseBody(body);
   };
-  for (const part of body.parts) {
-    if (part.prefix) res.write(part.prefix);
-    res.sendFile(fd, part.start, part.end - part.start + 1, partDone);
+  const partDone = (err: Error | null) => {
+    pending--;
+    if (err || (allQueued && pending === 0)) release();
+  };
+  try {
+    for (const part of body.parts) {
+      if (part.prefix) res.write(part.prefix);
+      res.sendFile(fd, part.start, part.end - part.start + 1, partDone);
+      pending++; // after: a sendFile that throws took nothing over
+    }
+    if (body.suffix) res.write(body.suffix);
+    res.end();
+  } finally {
+    // Also when the response failed under us: parts already queued still finish first.
+    allQueued = true;
+    if (pending === 0) release();
   }
-  if (body.suffix) res.write(body.suffix);
-  if (body.parts.length === 0) void releaseBody(body);
-  res.end();
 }

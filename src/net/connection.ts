@@ -62,7 +62,10 @@ function readable(w: Io): void {
   (w.data as Connection)._readable();
 }
 function writable(w: Io): void {
-  (w.data as Connection)._flush();
+  const conn = w.data as Connection;
+  const before = conn.bufferedAmount;
+  conn._flush();
+  if (conn.fd >= 0 && conn.bufferedAmount < before) conn.onWriteProgress();
 }
 function lingerExpired(w: Timer): void {
   (w.data as Connection).destroy(null);
@@ -97,6 +100,7 @@ export class Connection {
   private lingerTimer: Timer | null = null;
   private lingerSeconds = 2;
   private lingering = false;
+  private flushing = false;
 
   constructor(loop: Loop, fd: number, options: ConnectionOptions = {}) {
     this.loop = loop;
@@ -120,6 +124,12 @@ export class Connection {
 
   /** Called once when the fd is closed: null for an orderly close, else the error. */
   onClose(_reason: CloseReason): void {}
+
+  /**
+   * Bytes that were waiting for the kernel's buffer went out (the peer is reading). For
+   * send timeouts measured between two writes, as nginx's send_timeout.
+   */
+  onWriteProgress(): void {}
 
   get closed(): boolean {
     return this.fd < 0;
@@ -343,11 +353,29 @@ export class Connection {
 
   /** @internal Sends what is queued until done or the kernel's buffer is full. */
   _flush(): void {
+    // A sendFile callback may write or end: it only queues, and this loop sends it.
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      // Callbacks run by the flush (sendFile's done, onDrain) may queue more: send that
+      // too, unless the socket is full (the write watcher takes over) or corked.
+      do this.flushQueue();
+      while (
+        this.fd >= 0 &&
+        this.queueHead < this.queue.length &&
+        !this.writeWaiting &&
+        this.corked === 0
+      );
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private flushQueue(): void {
     const fd = this.fd;
     if (fd < 0) return;
-    const queue = this.queue;
-    while (this.queueHead < queue.length) {
-      const first = queue[this.queueHead]!;
+    while (this.queueHead < this.queue.length) {
+      const first = this.queue[this.queueHead]!;
       let n: number;
       try {
         if (first instanceof FileSegment) {
@@ -359,6 +387,7 @@ export class Connection {
             if (first.remaining === 0) {
               this.queueHead++;
               first.done?.(null);
+              if (this.fd < 0) return; // the callback destroyed the connection
             }
             continue;
           }

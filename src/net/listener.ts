@@ -9,7 +9,7 @@
  * and the spare is reopened.
  */
 import { closeSync, openSync } from "node:fs";
-import { EV, Io, type Loop } from "../loop/index.js";
+import { EV, Io, type Loop, Timer } from "../loop/index.js";
 import {
   AF_INET6,
   AF_UNIX,
@@ -60,15 +60,21 @@ const plainConnection: ConnectionFactory = (loop, fd, options) => new Connection
 export class Listener {
   readonly loop: Loop;
   fd: number;
-  /** Called for an accept error that is neither "nothing waiting" nor fd exhaustion. */
+  /**
+   * An accept error other than "nothing waiting" (ENOBUFS, ENOMEM...). Accepting pauses for
+   * a tenth of a second after it, so a lasting error does not spin the loop. Default: printed
+   * to stderr.
+   */
   onError: (err: Error) => void = (err) => {
-    throw err;
+    console.error(`evnet: accept on fd ${this.fd} failed: ${err.message}`);
   };
   /** How many connections were refused because the process was out of descriptors. */
   refused = 0;
   private readonly io: Io;
   private readonly batch: number;
   private spare: number;
+  private retry: Timer | null = null;
+  private paused = false;
 
   /**
    * `makeConnection` builds each accepted connection: a protocol can pass its own subclass of
@@ -97,16 +103,19 @@ export class Listener {
 
   /** Stops accepting (connections wait in the kernel's queue) until resume(). */
   pause(): void {
+    this.paused = true;
     this.io.stop();
   }
 
   resume(): void {
-    if (this.fd >= 0) this.io.start();
+    this.paused = false;
+    if (this.fd >= 0 && !this.retry?.active) this.io.start();
   }
 
   close(): void {
     if (this.fd < 0) return;
     this.io.stop();
+    this.retry?.stop();
     closeFd(this.fd);
     this.fd = -1;
     if (this.spare >= 0) closeSync(this.spare);
@@ -120,10 +129,11 @@ export class Listener {
         fd = accept(this.fd);
       } catch (err) {
         if (err instanceof SysError && (err.errno === ERRNO.EMFILE || err.errno === ERRNO.ENFILE)) {
-          this.shedOne();
-          continue;
-        }
-        this.onError(err as Error);
+          // With a spare to give up, shed the waiting connection; without one (it could not
+          // be reopened), back off instead of spinning.
+          if (this.shedOne()) continue;
+        } else this.onError(err as Error);
+        this.backOff();
         return;
       }
       if (fd < 0) return;
@@ -131,12 +141,17 @@ export class Listener {
     }
   }
 
-  /** Out of descriptors: use the spare to take the waiting connection off the queue. */
-  private shedOne(): void {
-    if (this.spare >= 0) {
-      closeSync(this.spare);
-      this.spare = -1;
+  /**
+   * Out of descriptors: use the spare to take the waiting connection off the queue. False
+   * when there was no spare to use.
+   */
+  private shedOne(): boolean {
+    if (this.spare < 0) {
+      this.spare = openSpare();
+      return false;
     }
+    closeSync(this.spare);
+    this.spare = -1;
     try {
       const fd = accept(this.fd);
       if (fd >= 0) {
@@ -144,9 +159,22 @@ export class Listener {
         this.refused++;
       }
     } catch {
-      // still exhausted (another thread took the spare's slot): fall through and retry later
+      // still exhausted (another thread took the spare's slot): the back-off handles it
     }
     this.spare = openSpare();
+    return this.spare >= 0;
+  }
+
+  /** Stops accepting for a moment after an error that would otherwise repeat at once. */
+  private backOff(): void {
+    if (this.fd < 0 || this.retry?.active) return;
+    this.io.stop();
+    if (!this.retry) {
+      this.retry = new Timer(this.loop, 0.1, 0, () => {
+        if (!this.paused && this.fd >= 0) this.io.start();
+      });
+    }
+    this.retry.start();
   }
 }
 

@@ -38,11 +38,16 @@ export interface UdpOptions {
 export class UdpSocket {
   readonly loop: Loop;
   fd: number;
-  /** A datagram arrived: `data` is a view valid only during the call. */
-  onMessage: (data: Uint8Array, from: SocketAddress) => void = () => {};
-  onError: (err: Error) => void = (err) => {
-    throw err;
-  };
+  /**
+   * A datagram arrived: `data` is a view valid only during the call; `from` is null when
+   * the kernel gave no sender address.
+   */
+  onMessage: (data: Uint8Array, from: SocketAddress | null) => void = () => {};
+  /**
+   * A receive failed, typically ECONNREFUSED on a connected socket after the peer's ICMP
+   * port-unreachable. By default ignored: UDP promises no delivery, and the socket goes on.
+   */
+  onError: (err: Error) => void = () => {};
   private readonly io: Io;
   private readonly buffer: Uint8Array;
 
@@ -107,9 +112,7 @@ export class UdpSocket {
         return;
       }
       if (got.length < 0) return;
-      this.onMessage(this.buffer.subarray(0, got.length), got.from ?? unknownSender);
+      this.onMessage(this.buffer.subarray(0, got.length), got.from);
     }
   }
 }
-
-const unknownSender: SocketAddress = { family: "unix", address: "", port: 0 };

@@ -12,6 +12,7 @@ describe("net: UDP", () => {
       const seen: string[] = [];
       server.onMessage = (data, from) => {
         seen.push(Buffer.from(data).toString());
+        assert.ok(from);
         assert.equal(from.address, host);
         assert.ok(server.send(Buffer.from(`re:${Buffer.from(data)}`), from.address, from.port));
         if (seen.length === 3) server.close();
@@ -43,7 +44,7 @@ describe("net: UDP", () => {
     const got: number[] = [];
     a.onMessage = (data, from) => {
       got.push(data.byteLength);
-      assert.equal(from.port, b.address().port);
+      assert.equal(from?.port, b.address().port);
       if (got.length === 2) {
         a.close();
         b.close();

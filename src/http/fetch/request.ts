@@ -20,7 +20,12 @@ export interface LazyRequest extends Request {
   [kHeaders]: Headers | undefined;
 }
 
-/** The body of a server request as a web ReadableStream (bytes as they arrive). */
+/**
+ * The body of a server request as a web ReadableStream. It is collected whole first
+ * (bounded by the server's maxBodySize) and enqueued as one chunk: simple, and what the
+ * common `await request.json()` wants; a handler that must stream uploads uses the
+ * low-level API's `req.ondata`.
+ */
 export function bodyStream(req: ServerRequest): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {

@@ -96,9 +96,12 @@ export async function writeResponse(
   }
   if (cookies) for (const c of cookies) res.addHeader("set-cookie", c);
   const body = response.body;
-  if (!body || req.method === "HEAD") {
-    if (body && !body.locked) void body.cancel().catch(() => {});
+  if (!body) {
     res.end();
+    return;
+  }
+  if (req.method === "HEAD") {
+    await endHead(body, res);
     return;
   }
   const reader = body.getReader();
@@ -127,11 +130,13 @@ export async function writeResponse(
       if (signal.aborted) return;
       if (!res.write(next.value!)) {
         await new Promise<void>((resolve) => {
-          res.ondrain = () => {
+          const done = () => {
             res.ondrain = null;
+            signal.removeEventListener("abort", done);
             resolve();
           };
-          signal.addEventListener("abort", () => resolve(), { once: true });
+          res.ondrain = done;
+          signal.addEventListener("abort", done, { once: true });
         });
       }
       next = await reader.read();
@@ -141,6 +146,36 @@ export async function writeResponse(
     signal.removeEventListener("abort", cancel);
     // The client left mid-stream (the listener may have fired before the reads settled).
     if (signal.aborted) cancel();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * HEAD: the fields a GET would get, so the framing GET's path would choose: Content-Length
+ * for a body of one chunk (read here, then dropped), chunked for a longer one.
+ */
+async function endHead(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  if (res.getHeader("content-length") !== undefined || body.locked) {
+    if (!body.locked) void body.cancel().catch(() => {});
+    res.end();
+    return;
+  }
+  const reader = body.getReader();
+  try {
+    const first = await reader.read();
+    if (first.done) {
+      res.end();
+      return;
+    }
+    const second = await reader.read();
+    if (second.done) res.end(first.value);
+    else {
+      res.write(EMPTY); // declares chunked framing; HEAD sends no body
+      res.end();
+    }
+  } finally {
+    void reader.cancel().catch(() => {});
   }
 }
 
@@ -176,16 +211,20 @@ async function writeFile(
     res.end(`${res.status}\n`);
     return;
   }
-  copyHead(light, res);
-  if (res.getHeader("content-type") === undefined) res.addHeader("content-type", body.type);
-  res.setHeader("content-length", size);
-  if (req.method === "HEAD") {
-    closeSync(fd);
+  // The descriptor is closed here unless sendFile has taken it (it then closes it when sent).
+  let owned = true;
+  try {
+    copyHead(light, res);
+    if (res.getHeader("content-type") === undefined) res.addHeader("content-type", body.type);
+    res.setHeader("content-length", size);
+    if (req.method !== "HEAD") {
+      res.sendFile(fd, 0, size, () => closeSync(fd));
+      owned = false;
+    }
     res.end();
-    return;
+  } finally {
+    if (owned) closeSync(fd);
   }
-  res.sendFile(fd, 0, size, () => closeSync(fd));
-  res.end();
 }
 
 function copyHead(light: LightParts, res: ServerResponse): void {

@@ -10,6 +10,8 @@
  *   sending  the client does not take the response's bytes             sendTimeout
  *
  * requestTimeout, when set, caps head and body together from the request's first byte.
+ * (A pipelined request whose head arrives while an earlier one is being answered is timed
+ * from when the connection turns idle, by the keep-alive timeout, not the head timeout.)
  * A client that sends slowly enough to dodge the limits above is what slowloris does; the
  * head timeout is therefore not restarted by data, while the body timeout is (an upload that
  * keeps sending is fine, however long it takes).
@@ -121,6 +123,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   /** Graceful shutdown: finish what is in flight, read nothing new. */
   shutdown(): void {
     this.closing = true;
+    for (const res of this.inFlight) if (!res.headersSent) res.closeConnection();
     if (this.idle) this.lingeringClose();
   }
 
@@ -294,10 +297,6 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     if (this.closing) this.slot?.parser.pause();
   }
 
-  wantBody(_req: ServerRequest): void {
-    // Bodies always flow (within maxBodySize); 100 Continue went out with the head.
-  }
-
   private pause(): void {
     if (this.paused) return;
     this.paused = true;
@@ -333,6 +332,11 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     const reading = this.reading;
     if (reading) {
       this.reading = null;
+      // Its handler must not wait for a body that will never come.
+      reading._fail(
+        new RequestBodyError(status === 413 ? "BODY_TOO_LARGE" : "CLIENT_GONE", message),
+      );
+      reading._abort();
       const at = this.inFlight.findIndex((r) => r._req === reading);
       const replaced = this.inFlight[at];
       if (replaced && !replaced.headersSent) {
@@ -457,6 +461,12 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     if (!this.paused) this.pause();
   }
 
+  override onWriteProgress(): void {
+    // The client is reading: the send timeout counts from its last progress (nginx's
+    // send_timeout is the time between two successful writes, not for the whole response).
+    if (this.writeBlocked) this.setTimeout(this.server.sendTimeout);
+  }
+
   override onDrain(): void {
     this.writeBlocked = false;
     if (this.state === State.Idle) this.setTimeout(this.server.keepAliveTimeout);
@@ -480,6 +490,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
    * new deadline is earlier than the one it is armed for.
    */
   private setTimeout(ms: number): void {
+    if (this.finished) return; // a closed connection keeps no timer
     const now = this.loop.now();
     let seconds = ms / 1000;
     const cap = this.server.requestTimeout;

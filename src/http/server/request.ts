@@ -21,8 +21,6 @@ export class RequestBodyError extends Error {
 export interface RequestOwner {
   /** The client's address, or null once the socket is gone. */
   peer(): SocketAddress | null;
-  /** Starts the body flowing: sends `100 Continue` first when the client asked for it. */
-  wantBody(req: ServerRequest): void;
 }
 
 export class ServerRequest {
@@ -127,7 +125,6 @@ export class ServerRequest {
     if (this._complete) return Promise.resolve(Buffer.concat(this.chunks!, this.received));
     if (this.waiters) return Promise.reject(new Error("body() was already called"));
     if (!this.chunks) this.chunks = [];
-    this.owner.wantBody(this);
     return new Promise((resolve, reject) => {
       this.waiters = { resolve, reject };
     });

@@ -253,7 +253,6 @@ export class ServerResponse {
     if (this.statusText !== undefined && !REASON.test(this.statusText)) {
       throw new TypeError("statusText has characters a reason phrase cannot hold (CR, LF...)");
     }
-    this._headersSent = true;
     let head = statusLine(status, this.statusText);
     const h = this._headers;
     let userLength = -1;
@@ -309,6 +308,9 @@ export class ServerResponse {
     if (this._closeAfter) head += "Connection: close\r\n\r\n";
     else if (this.http10) head += "Connection: keep-alive\r\n\r\n";
     else head += "\r\n";
+    // Only now: a bad field above (an invalid Content-Length) leaves the head unsent, so
+    // the handler's failure can still be answered with a 500.
+    this._headersSent = true;
     return head;
   }
 }
