@@ -368,10 +368,13 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   _emit(res: ServerResponse, a: Uint8Array, b?: Uint8Array): boolean {
     if (this.finished) return false;
     if (this.inFlight[0] !== res) {
+      // Held behind an earlier response: the same high-water mark applies, so a stream
+      // queued behind a slow answer waits (res.ondrain follows once it is on the wire).
       if (!res._held) res._held = [];
       res._held.push(a);
       if (b) res._held.push(b);
-      return true;
+      res._heldBytes += a.byteLength + (b ? b.byteLength : 0);
+      return res._heldBytes < this.highWaterMark;
     }
     const ok = b ? this.write2(a, b) : this.write(a);
     if (!ok) this.noteBlocked();
@@ -450,7 +453,14 @@ export class HttpConnection extends Connection implements RequestOwner, Response
       }
       if (i < held.length) this.write(held[i]!);
     }
+    const wasFull = res._heldBytes >= this.highWaterMark;
+    res._heldBytes = 0;
     if (this.bufferedAmount >= this.highWaterMark) this.noteBlocked();
+    else if (wasFull && res.ondrain) {
+      // It was told to wait and the connection will not report a drain: tell it now.
+      const ondrain = res.ondrain;
+      queueMicrotask(() => ondrain());
+    }
   }
 
   private noteBlocked(): void {

@@ -55,6 +55,8 @@ export class ServerResponse {
     length: number;
     done: ((err: Error | null) => void) | null;
   }> | null = null;
+  /** @internal bytes in _held (the held-back part of a pipelined response) */
+  _heldBytes = 0;
   /** @internal */ _closeAfter: boolean;
   private chunked = false;
   private noBody: boolean;

@@ -224,3 +224,44 @@ describe("http server: handler callbacks that throw", () => {
     await server.close();
   });
 });
+
+describe("http server: a response held behind a slower pipelined one", () => {
+  it("gets backpressure (write() false) and ondrain once it reaches the wire", async () => {
+    let writtenWhileHeld = -1;
+    let release!: () => void;
+    const slowDone = new Promise<void>((r) => {
+      release = r;
+    });
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    const { server, port } = startServer(async (req, res) => {
+      if (req.path === "/slow") {
+        await slowDone;
+        res.end("slow");
+        return;
+      }
+      let written = 0;
+      for (let i = 0; i < 40; i++) {
+        written++;
+        if (!res.write(chunk)) {
+          if (writtenWhileHeld < 0) writtenWhileHeld = written;
+          await new Promise<void>((r) => {
+            res.ondrain = () => {
+              res.ondrain = null;
+              r();
+            };
+          });
+        }
+      }
+      res.end();
+    });
+    const pending = raw(port, GET("/slow") + GET("/stream", "Connection: close\r\n"));
+    await new Promise((r) => setTimeout(r, 100));
+    // While /slow holds the line, /stream was stopped at the high-water mark (64 KiB).
+    assert.equal(writtenWhileHeld, 4);
+    release();
+    const text = await pending;
+    assert.match(text, /^HTTP\/1\.1 200 OK[\s\S]*slowHTTP\/1\.1 200 OK/);
+    assert.ok(text.length > 40 * chunk.length, "the whole stream arrived after the release");
+    await server.close();
+  });
+});
