@@ -103,6 +103,46 @@ describe("net: TCP listener and connections", () => {
     });
   });
 
+  it("connect() to a unix socket completes from the loop, in owned mode too", () => {
+    const dir = mkdtempSync(join(tmpdir(), "evnet-net-"));
+    const path = join(dir, "s.sock");
+    const loop = new Loop();
+    const listener = new Listener(loop, { path }, (conn) => {
+      conn.onData = () => {};
+    });
+    let connected = 0;
+    let insideConnect = true;
+    connect(loop, { path }, (err, conn) => {
+      assert.equal(err, null);
+      assert.equal(insideConnect, false, "done never runs inside connect()");
+      connected++;
+      conn!.destroy();
+      listener.close();
+    });
+    insideConnect = false;
+    loop.run(); // no microtask runs during run(): the result must come through the loop
+    assert.equal(connected, 1);
+    loop.destroy();
+    rmSync(dir, { recursive: true });
+  });
+
+  it("a cancelled connect() never calls done and closes its socket", () => {
+    const dir = mkdtempSync(join(tmpdir(), "evnet-net-"));
+    const path = join(dir, "s.sock");
+    const loop = new Loop();
+    const listener = new Listener(loop, { path }, (conn) => conn.destroy());
+    let called = 0;
+    const cancel = connect(loop, { path }, () => {
+      called++;
+    });
+    cancel();
+    listener.close();
+    loop.run();
+    assert.equal(called, 0);
+    loop.destroy();
+    rmSync(dir, { recursive: true });
+  });
+
   it("connect() to a closed port reports ECONNREFUSED", async () => {
     const probe = nodeNet.createServer();
     await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
