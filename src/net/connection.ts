@@ -10,7 +10,6 @@
 import { EV, Io, type Loop, Timer } from "../loop/index.js";
 import {
   close as closeFd,
-  ERRNO,
   IPPROTO_TCP,
   localAddress,
   read,
@@ -19,7 +18,7 @@ import {
   SO_KEEPALIVE,
   SOL_SOCKET,
   type SocketAddress,
-  SysError,
+  type SysError,
   sendfile,
   setIntOption,
   shutdown,
@@ -463,7 +462,7 @@ export class Connection {
         queue[end - 1] = joined;
         this.queueHead = end - 1;
         this.headOffset = 0;
-        return writev4(fd, joined);
+        return write(fd, joined);
       }
     }
     return writev4(
@@ -494,14 +493,3 @@ export class Connection {
 }
 
 function noop(): void {}
-
-/** True for the errors that mean "the peer went away", as opposed to a bug or a full system. */
-export function isPeerGone(err: unknown): boolean {
-  if (!(err instanceof SysError)) return false;
-  return (
-    err.errno === ERRNO.ECONNRESET ||
-    err.errno === ERRNO.EPIPE ||
-    err.errno === ERRNO.ENOTCONN ||
-    err.errno === ERRNO.ETIMEDOUT
-  );
-}

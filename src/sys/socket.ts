@@ -4,7 +4,7 @@
  * "would block" is a return value (-1), not an exception; EINPROGRESS from connect is `false`.
  */
 import { formatIPv6, parseIPv4, parseIPv6 } from "../bytes/ip.js";
-import { c, lastErrno } from "./_libc.js";
+import { c, type Fn, lastErrno } from "./_libc.js";
 import { loadNative } from "./_native.js";
 import { ERRNO, SysError } from "./errno.js";
 import { O_CLOEXEC, O_NONBLOCK } from "./fd.js";
@@ -265,6 +265,7 @@ export function sendfile(outFd: number, inFd: number, offset: number, count: num
 }
 
 const EMPTY = new Uint8Array(0);
+let nativeWritev: Fn | null = null;
 
 /**
  * writev(2) of up to four buffers in one syscall; returns bytes written or -1 when it would
@@ -277,7 +278,8 @@ export function writev4(
   c3: Uint8Array = EMPTY,
   d: Uint8Array = EMPTY,
 ): number {
-  const writev = loadNative().writev4;
+  if (!nativeWritev) nativeWritev = loadNative().writev4;
+  const writev = nativeWritev;
   for (;;) {
     const n = writev(fd, a, a.byteLength, b, b.byteLength, c3, c3.byteLength, d, d.byteLength);
     if (n >= 0) return n as number;

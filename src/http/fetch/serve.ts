@@ -86,15 +86,7 @@ export async function writeResponse(
   }
   res.status = response.status;
   if (response.statusText) res.statusText = response.statusText;
-  let cookies: string[] | null = null;
-  for (const [name, value] of response.headers) {
-    if (name === "set-cookie") {
-      cookies ??= response.headers.getSetCookie();
-      continue;
-    }
-    res.addHeader(name, value);
-  }
-  if (cookies) for (const c of cookies) res.addHeader("set-cookie", c);
+  copyHeaders(response.headers, res);
   const body = response.body;
   if (!body) {
     res.end();
@@ -231,15 +223,19 @@ function copyHead(light: LightParts, res: ServerResponse): void {
   res.status = light.status;
   if (light.statusText) res.statusText = light.statusText;
   const headers = light.headers ?? light.init?.headers;
-  if (headers instanceof Headers) {
-    headers.forEach((value, name) => {
-      if (name !== "set-cookie") res.addHeader(name, value);
-    });
-    for (const cookie of headers.getSetCookie()) res.addHeader("set-cookie", cookie);
-  } else if (Array.isArray(headers)) {
+  if (headers instanceof Headers) copyHeaders(headers, res);
+  else if (Array.isArray(headers)) {
     for (const [name, value] of headers as [string, string][]) res.addHeader(name, value);
   } else if (headers) {
     const record = headers as Record<string, string>;
     for (const name in record) res.addHeader(name, record[name]!);
   }
+}
+
+/** A Headers object's fields; Set-Cookie one line per cookie (Headers joins them with ", "). */
+function copyHeaders(headers: Headers, res: ServerResponse): void {
+  headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.addHeader(name, value);
+  });
+  for (const cookie of headers.getSetCookie()) res.addHeader("set-cookie", cookie);
 }

@@ -97,7 +97,6 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   /** No more requests are read: the connection closes once the responses are out. */
   private closing = false;
   private writeBlocked = false;
-  private finished = false;
 
   /** Called by the server right after accept. */
   attach(server: HttpServer): void {
@@ -253,7 +252,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
 
   private handlerFailed(res: ServerResponse, err: unknown): void {
     this.server.reportError(err);
-    if (res.finished || this.finished) return;
+    if (res.finished || this.closed) return;
     if (!res.headersSent) {
       res.status = 500;
       res._headers.length = 0;
@@ -305,7 +304,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   }
 
   private resume(): void {
-    if (!this.paused || this.finished) return;
+    if (!this.paused || this.closed) return;
     this.paused = false;
     this.resumeReading();
     const stash = this.stash;
@@ -366,7 +365,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   // ------------------------------------------------------------------ writing
 
   _emit(res: ServerResponse, a: Uint8Array, b?: Uint8Array): boolean {
-    if (this.finished) return false;
+    if (this.closed) return false;
     if (this.inFlight[0] !== res) {
       // Held behind an earlier response: the same high-water mark applies, so a stream
       // queued behind a slow answer waits (res.ondrain follows once it is on the wire).
@@ -388,7 +387,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     length: number,
     done: ((err: Error | null) => void) | null,
   ): boolean {
-    if (this.finished) {
+    if (this.closed) {
       done?.(new Error("connection closed"));
       return false;
     }
@@ -404,7 +403,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   }
 
   _finish(res: ServerResponse, keepAlive: boolean): void {
-    if (this.finished) return;
+    if (this.closed) return;
     if (!keepAlive) this.closing = true;
     if (this.inFlight[0] !== res) return;
     this.retireFinished();
@@ -421,7 +420,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     }
     if (inFlight.length === 0) {
       this.allAnswered();
-      if (this.finished || this.ended) return;
+      if (this.closed || this.ended) return;
     }
     if (this.paused && inFlight.length < MAX_IN_FLIGHT / 2 && !this.writeBlocked) this.resume();
   }
@@ -500,7 +499,7 @@ export class HttpConnection extends Connection implements RequestOwner, Response
    * new deadline is earlier than the one it is armed for.
    */
   private setTimeout(ms: number): void {
-    if (this.finished) return; // a closed connection keeps no timer
+    if (this.closed) return; // a closed connection keeps no timer
     const now = this.loop.now();
     let seconds = ms / 1000;
     const cap = this.server.requestTimeout;
@@ -565,8 +564,6 @@ export class HttpConnection extends Connection implements RequestOwner, Response
   }
 
   override onClose(_reason: CloseReason): void {
-    if (this.finished) return;
-    this.finished = true;
     this.timer?.stop();
     if (this.slot) {
       // a parser cut mid-message is not reused; one between messages goes back
@@ -582,10 +579,5 @@ export class HttpConnection extends Connection implements RequestOwner, Response
     }
     this.inFlight = [];
     this.server._connectionClosed(this);
-  }
-
-  /** @internal for tests and stats */
-  get pendingResponses(): number {
-    return this.inFlight.length;
   }
 }

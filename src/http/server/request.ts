@@ -42,7 +42,8 @@ export class ServerRequest {
   onend: ((trailers: string[]) => void) | null = null;
 
   /** @internal */ _complete = false;
-  /** @internal */ _trailers: string[] = EMPTY;
+  /** Trailer fields, flat like rawHeaders, once a chunked body is complete. */
+  trailers: string[] = EMPTY;
   /** @internal */ _aborted = false;
   private chunks: Uint8Array[] | null = null;
   private received = 0;
@@ -148,7 +149,7 @@ export class ServerRequest {
   /** @internal The body is complete. */
   _end(trailers: string[]): void {
     this._complete = true;
-    this._trailers = trailers;
+    this.trailers = trailers;
     if (this.onend) this.onend(trailers);
     const waiters = this.waiters;
     if (waiters) {

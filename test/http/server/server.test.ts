@@ -86,8 +86,10 @@ describe("http server: basics", () => {
   });
 
   it("streams a chunked response and reads a chunked request body", async () => {
+    let trailers: string[] = [];
     const { server, port } = startServer(async (req, res) => {
       const body = await req.text();
+      trailers = req.trailers;
       res.write(`got ${body.length}:`);
       res.write(body.toUpperCase());
       res.end();
@@ -102,6 +104,7 @@ describe("http server: basics", () => {
       text.endsWith("\r\n\r\n6\r\ngot 5:\r\n5\r\nABCDE\r\n0\r\n\r\n"),
       JSON.stringify(text),
     );
+    assert.deepEqual(trailers, ["X-Trailer", "1"]);
     await server.close();
   });
 
