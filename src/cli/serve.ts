@@ -161,7 +161,7 @@ async function runMaster(args: ServeArgs): Promise<number> {
     holder = { close: () => sys.close(fd) };
   }
   const script = process.argv[1]!;
-  const workerArgs = process.argv.slice(2).map((a) => a);
+  const workerArgs = process.argv.slice(2);
   const portAt = workerArgs.findIndex((a) => a === "--port" || a === "-p");
   if (portAt >= 0) workerArgs[portAt + 1] = String(port);
   else workerArgs.push("--port", String(port));

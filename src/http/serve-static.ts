@@ -24,19 +24,8 @@ export function serveStatic(options: ServeStaticOptions): Handler {
   const files = new StaticFiles(options);
   const log = options.accessLog ?? null;
   return async (req, res) => {
-    let response: StaticResponse;
-    try {
-      response = await files.respond(req);
-    } catch (err) {
-      // Unreadable file (EACCES, EIO...): nginx answers 403/500 and keeps serving.
-      const code = (err as NodeJS.ErrnoException).code;
-      const status = code === "EACCES" || code === "EPERM" ? 403 : 500;
-      res.status = status;
-      res.setHeader("Content-Type", "text/plain; charset=utf-8");
-      res.end(`${status}\n`);
-      log?.(accessLine(req, status, 4));
-      return;
-    }
+    // respond() answers file-system errors itself (403, 404, 500) and never rejects.
+    const response = await files.respond(req);
     await send(response, req, res);
     log?.(accessLine(req, response.status, req.method === "HEAD" ? 0 : response.contentLength));
   };

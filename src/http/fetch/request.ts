@@ -7,6 +7,7 @@
  * `req instanceof Request` holds.
  */
 import type { ServerRequest } from "../server/request.js";
+import { delegateRest } from "./_delegate.js";
 
 const kServer = Symbol("evnet.serverRequest");
 const kReal = Symbol("evnet.realRequest");
@@ -111,24 +112,4 @@ const LazyRequestPrototype: object = Object.create(Request.prototype, {
 
 // Everything else Request has (body, bodyUsed, text(), json(), clone(), cache, mode...) is
 // delegated to the real Request, made on first use.
-for (const name of Object.getOwnPropertyNames(Request.prototype)) {
-  if (name === "constructor" || Object.hasOwn(LazyRequestPrototype, name)) continue;
-  const desc = Object.getOwnPropertyDescriptor(Request.prototype, name)!;
-  if (typeof desc.value === "function") {
-    Object.defineProperty(LazyRequestPrototype, name, {
-      value(this: LazyRequest, ...args: unknown[]) {
-        const r = real(this);
-        return (r[name as keyof Request] as (...a: unknown[]) => unknown).apply(r, args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  } else if (desc.get) {
-    Object.defineProperty(LazyRequestPrototype, name, {
-      get(this: LazyRequest) {
-        return real(this)[name as keyof Request];
-      },
-      configurable: true,
-    });
-  }
-}
+delegateRest(LazyRequestPrototype, Request.prototype, real);

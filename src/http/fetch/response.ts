@@ -10,6 +10,7 @@
  * told not to); `globalThis.Response` is restored by `uninstallLightResponse()`.
  */
 
+import { delegateRest } from "./_delegate.js";
 import { FileBody } from "./file.js";
 
 /** The platform's Response, kept before any replacement. */
@@ -119,27 +120,7 @@ export class LightResponse {
 Object.setPrototypeOf(LightResponse.prototype, NativeResponse.prototype);
 
 // Everything else a Response has is delegated to the real one.
-for (const name of Object.getOwnPropertyNames(NativeResponse.prototype)) {
-  if (name === "constructor" || Object.hasOwn(LightResponse.prototype, name)) continue;
-  const desc = Object.getOwnPropertyDescriptor(NativeResponse.prototype, name)!;
-  if (typeof desc.value === "function") {
-    Object.defineProperty(LightResponse.prototype, name, {
-      value(this: LightResponse & LightFields, ...args: unknown[]) {
-        const r = real(this);
-        return (r[name as keyof Response] as (...a: unknown[]) => unknown).apply(r, args);
-      },
-      writable: true,
-      configurable: true,
-    });
-  } else if (desc.get) {
-    Object.defineProperty(LightResponse.prototype, name, {
-      get(this: LightResponse & LightFields) {
-        return real(this)[name as keyof Response];
-      },
-      configurable: true,
-    });
-  }
-}
+delegateRest(LightResponse.prototype, NativeResponse.prototype, real);
 
 /**
  * What the server needs to send a light response without its stream: status, header pairs
